@@ -1,0 +1,47 @@
+import { z } from "zod";
+
+/** Architecture family: what decides how a model's cost grows with the prompt. */
+export const FamilySchema = z.enum(["ssm", "hybrid", "transformer"]);
+export type Family = z.infer<typeof FamilySchema>;
+
+/** Measured throughput of one model on its upstream; turns FLOP estimates into milliseconds. */
+export const CalibrationSchema = z.object({
+  prefillTokPerS: z.number().positive(),
+  decodeTokPerS: z.number().positive(),
+  /** prompt length (tokens) the figures were measured at */
+  measuredAtTokens: z.number().int().positive(),
+});
+export type Calibration = z.infer<typeof CalibrationSchema>;
+
+/**
+ * The architecture card of one library model: everything the cost model needs.
+ * The one source of truth for this shape (D1 rows, /v1/models, tier registration).
+ */
+export const ModelCardSchema = z.object({
+  id: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:/-]+$/),
+  family: FamilySchema,
+  /** HF `architectures[0]`, e.g. "MambaForCausalLM" */
+  architecture: z.string().min(1),
+  params: z.number().int().positive(),
+  layers: z.number().int().positive(),
+  /** layers with attention (all of them for a Transformer, 0 for a pure SSM) */
+  attentionLayers: z.number().int().nonnegative(),
+  dModel: z.number().int().positive(),
+  /** SSM inner width (expand · d_model); 0 when there is no SSM layer */
+  dInner: z.number().int().nonnegative(),
+  dState: z.number().int().nonnegative(),
+  kvHeads: z.number().int().nonnegative(),
+  headDim: z.number().int().nonnegative(),
+  contextLength: z.number().int().positive(),
+  /** ISO date, YYYY-MM-DD */
+  releasedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /** bytes per weight/state element as served (2 for f16/bf16, 4 for f32) */
+  bytesPerParam: z.number().positive(),
+  /** USD per million tokens */
+  priceInputPerMTok: z.number().nonnegative(),
+  priceOutputPerMTok: z.number().nonnegative(),
+  calibration: CalibrationSchema.nullable(),
+  /** prior expected quality in [0,1], used when no learned router covers the model */
+  qualityPrior: z.number().min(0).max(1),
+});
+export type ModelCard = z.infer<typeof ModelCardSchema>;
