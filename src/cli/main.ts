@@ -1,0 +1,33 @@
+/**
+ * `switchyard <command> [args]` — one entry for every command; each lives in its own file under
+ * ./commands and exports `run(argv)`. Loaded lazily so a command pays only for what it imports.
+ */
+type Command = { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<void> }> };
+
+const commands: Record<string, Command> = {};
+
+function usage(): string {
+  const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(22)} ${c.summary}`);
+  return ["usage: switchyard <command> [args]", "", "commands:", ...rows].join("\n");
+}
+
+async function main(argv: string[]): Promise<void> {
+  const words = argv.filter((a) => !a.startsWith("-"));
+  // Two-word commands ("router train") win over one-word ones.
+  const name = [words.slice(0, 2).join(" "), words[0] ?? ""].find((n) => n in commands);
+  if (!name) {
+    console.error(usage());
+    process.exitCode = argv.length === 0 || argv.includes("--help") ? 0 : 2;
+    return;
+  }
+  const rest = [...argv];
+  for (const w of name.split(" ")) rest.splice(rest.indexOf(w), 1);
+  const cmd = commands[name];
+  if (!cmd) return;
+  await (await cmd.load()).run(rest);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exitCode = 1;
+});
