@@ -47,7 +47,7 @@ export function explainNoChoice(cards: ModelCard[], excluded: Exclusion[]): stri
   ];
 }
 
-/** "max_params ×2, families ×1": how many models each constraint ruled out. */
+/** "max_params ×2, families ×1": how many models each constraint ruled out, most first. */
 function summariseExclusions(excluded: Exclusion[]): string {
   const counts = new Map<string, number>();
   for (const e of excluded) {
@@ -56,7 +56,10 @@ function summariseExclusions(excluded: Exclusion[]): string {
       counts.set(name, (counts.get(name) ?? 0) + 1);
     }
   }
-  return [...counts].map(([name, n]) => `${name} ×${n}`).join(", ");
+  return [...counts]
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+    .map(([name, n]) => `${name} ×${n}`)
+    .join(", ");
 }
 
 function compareWithRunnerUp(w: Candidate, r: Candidate, ctx: ChoiceContext): string[] {
