@@ -7,8 +7,10 @@
  *   n_kv    kvHeads                     dₕ  headDim                b  bytesPerParam
  *   dᵢ      dInner (SSM width)          N   dState                 k  D_CONV
  *
- * Transformer layers: prefill 2·P·n + 2·Lₐ·n²·d, decode/token 2·P + 4·Lₐ·ctx·d, KV 2·Lₐ·ctx·n_kv·dₕ·b.
- * SSM layers: prefill 2·P·n + scan, decode/token 2·P + scan, state Lₛ·(dᵢ·N + dᵢ·(k−1))·b, constant in ctx.
+ * Transformer layers: prefill 2·P·n + 2·Lₐ·n²·d, decode/token 2·P + 4·Lₐ·ctx·d,
+ *   KV bytes 2·Lₐ·ctx·n_kv·dₕ·b.
+ * SSM layers: prefill 2·P·n + scan, decode/token 2·P + scan,
+ *   state bytes Lₛ·(dᵢ·N + dᵢ·(k−1))·b, constant in ctx.
  * A hybrid is the per-layer mix; a pure family is the mix with one of Lₐ, Lₛ at zero.
  */
 import { z } from "zod";
@@ -50,6 +52,7 @@ export interface PromptSize {
 /**
  * Estimates compute, memory, latency and price of a request on a model.
  * @throws RangeError when a token count is negative or not an integer.
+ * @example estimateCost(card, { promptTokens: 12_000, maxTokens: 256 }).latencyMs
  */
 export function estimateCost(card: ModelCard, prompt: PromptSize): CostEstimate {
   const { promptTokens: n, maxTokens: m } = prompt;

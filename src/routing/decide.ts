@@ -25,6 +25,11 @@ export interface DecideInput {
  * λ_quality·(1 − quality) + Σ_k λ_k·penalty_k with penalties min-max normalised over the feasible set; the
  * lowest score wins (ties: lower estimated latency, then id).
  * @throws RangeError on duplicate card ids or a predicted quality outside [0,1].
+ * @example
+ * const quality = await predictor.predict(text, cards);
+ * const flags = resolveFlags({ policy, header: parseFlagsHeader(headerValue), body: parseFlagsBody(body.routing) });
+ * const decision = decide({ cards, quality, flags, prompt: { promptTokens, maxTokens }, now: new Date() });
+ * decision.chosen; // "mamba-2.8b", or null when no model meets the hard constraints
  */
 export function decide(input: DecideInput): Decision {
   const { cards, flags, prompt, now } = input;
@@ -49,7 +54,8 @@ export function decide(input: DecideInput): Decision {
     const weighted = weigh(penalties, flags);
     const loss = 1 - f.quality;
     const score = PENALTY_KEYS.reduce((sum, k) => sum + weighted[k], flags.quality * loss);
-    return { id: f.card.id, rank: 0, family: f.card.family, quality: f.quality, loss, penalties, weighted, score, estimate: f.estimate };
+    const { id, family } = f.card;
+    return { id, rank: 0, family, quality: f.quality, loss, penalties, weighted, score, estimate: f.estimate };
   });
   candidates.sort(compareCandidates);
   candidates.forEach((c, i) => (c.rank = i + 1));

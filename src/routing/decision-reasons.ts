@@ -2,7 +2,15 @@ import type { PromptSize } from "./cost-model.ts";
 import type { Candidate, Exclusion } from "./decision-schema.ts";
 import { PENALTY_KEYS, type Flags, type PenaltyKey } from "./flags.ts";
 import type { ModelCard } from "./model-card.ts";
-import { formatBytes, formatMs, formatParams, formatRatio, formatScore, formatTokens, formatUsd } from "./quantity-format.ts";
+import {
+  formatBytes,
+  formatMs,
+  formatParams,
+  formatRatio,
+  formatScore,
+  formatTokens,
+  formatUsd,
+} from "./quantity-format.ts";
 
 type Term = "quality" | PenaltyKey;
 
@@ -78,10 +86,15 @@ function compareWithRunnerUp(w: Candidate, r: Candidate, ctx: ChoiceContext): st
     if (wv === rv) continue;
     const better = term === "quality" ? wv > rv : wv < rv;
     if (better) wins.push(describeWin(term, w, r, card, ctx.prompt));
-    else losses.push(`${term === "quality" ? "predicted quality" : term} (${formatTerm(term, wv, card(w.id))} vs ${formatTerm(term, rv, card(r.id))})`);
+    else {
+      const name = term === "quality" ? "predicted quality" : term;
+      losses.push(`${name} (${formatTerm(term, wv, card(w.id))} vs ${formatTerm(term, rv, card(r.id))})`);
+    }
   }
   const lines = wins.map((text) => `${w.id}: ${text}`);
-  if (losses.length > 0) lines.push(`${w.id}: gives up ${losses.join(", ")} to ${r.id}, outweighed by the terms it wins`);
+  if (losses.length > 0) {
+    lines.push(`${w.id}: gives up ${losses.join(", ")} to ${r.id}, outweighed by the terms it wins`);
+  }
   return lines;
 }
 

@@ -103,7 +103,10 @@ export function parseFlagsBody(value: unknown, paramPrefix = "routing"): FlagsPa
   throw flagErrorFromZod(result.error.issues, paramPrefix, value);
 }
 
-/** Layers flags: body over header over policy over defaults (a key set in a higher layer wins whole). */
+/**
+ * Layers flags: body over header over policy over defaults (a key set in a higher layer wins whole).
+ * @example resolveFlags({ policy: { latency: 1 }, body: { latency: 2 } }).latency // 2
+ */
 export function resolveFlags(layers: { policy?: FlagsPatch; header?: FlagsPatch; body?: FlagsPatch }): Flags {
   const merged: Record<string, unknown> = {};
   for (const layer of [layers.policy, layers.header, layers.body]) {

@@ -5,6 +5,7 @@ import { FlagsSchema, type Flags } from "../../src/routing/flags.ts";
 import { ModelCardSchema, type Family, type ModelCard } from "../../src/routing/model-card.ts";
 
 const familyArb = fc.constantFrom<Family>("ssm", "hybrid", "transformer");
+const ARCHITECTURES = { ssm: "MambaForCausalLM", hybrid: "JambaForCausalLM", transformer: "LlamaForCausalLM" };
 
 /** Layer counts consistent with the family: all attention, none, or a mix with at least one of each. */
 function layersArb(family: Family): fc.Arbitrary<{ layers: number; attentionLayers: number }> {
@@ -53,7 +54,7 @@ export function cardArb(id: string, familyChoice: fc.Arbitrary<Family> = familyA
         return ModelCardSchema.parse({
           id,
           family,
-          architecture: family === "ssm" ? "MambaForCausalLM" : family === "hybrid" ? "JambaForCausalLM" : "LlamaForCausalLM",
+          architecture: ARCHITECTURES[family],
           params: r.params,
           layers: shape.layers,
           attentionLayers: shape.attentionLayers,
@@ -96,7 +97,14 @@ const lambdaArb = fc.oneof(fc.constant(0), fc.double({ min: 1e-3, max: 5, noNaN:
 
 /** λ weights only, no constraints. */
 export const weightsArb: fc.Arbitrary<Flags> = fc
-  .record({ quality: lambdaArb, size: lambdaArb, recency: lambdaArb, latency: lambdaArb, cost: lambdaArb, memory: lambdaArb })
+  .record({
+    quality: lambdaArb,
+    size: lambdaArb,
+    recency: lambdaArb,
+    latency: lambdaArb,
+    cost: lambdaArb,
+    memory: lambdaArb,
+  })
   .map((w) => FlagsSchema.parse(w));
 
 /** λ weights plus any mix of hard constraints, naming ids that may or may not be in the library. */

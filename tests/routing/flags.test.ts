@@ -58,7 +58,11 @@ describe("parseFlagsHeader", () => {
     ["min_context=1.5", "min_context", 'flag "min_context" must be an integer > 0 (tokens), got "1.5"'],
     ["max_params=0x10", "max_params", 'flag "max_params" must be a number > 0 (parameters), got "0x10"'],
     ["latency=", "latency", 'flag "latency" must be a number ≥ 0, got ""'],
-    ["families=ssm|rnn", "families", 'flag "families" must be a non-empty list of ssm, hybrid, transformer, got "ssm|rnn"'],
+    [
+      "families=ssm|rnn",
+      "families",
+      'flag "families" must be a non-empty list of ssm, hybrid, transformer, got "ssm|rnn"',
+    ],
     ["deny=a||b", "deny", 'flag "deny" must be a list of model ids separated by "|", got "a||b"'],
   ])("rejects %s", (header, flag, message) => {
     const err = flagErrorOf(() => parseFlagsHeader(header));

@@ -4,21 +4,19 @@ import { paretoFront } from "../../src/routing/pareto-front.ts";
 
 /** The textbook definition, written independently: p is in the front iff no q is ≤ everywhere and < somewhere. */
 function bruteForceFront(points: { id: string; objectives: number[] }[]): string[] {
+  const noWorse = (q: number[], p: number[]) => q.every((v, i) => v <= (p[i] as number));
+  const better = (q: number[], p: number[]) => q.some((v, i) => v < (p[i] as number));
   return points
-    .filter(
-      (p) =>
-        !points.some(
-          (q) => q.objectives.every((v, i) => v <= (p.objectives[i] as number)) && q.objectives.some((v, i) => v < (p.objectives[i] as number)),
-        ),
-    )
+    .filter((p) => !points.some((q) => noWorse(q.objectives, p.objectives) && better(q.objectives, p.objectives)))
     .map((p) => p.id);
 }
 
 // Few distinct values so that ties and exact duplicates are common.
+const valueArb = fc.oneof(fc.integer({ min: 0, max: 4 }), fc.double({ min: 0, max: 1, noNaN: true }));
 const pointsArb = fc.integer({ min: 1, max: 5 }).chain((dims) =>
-  fc.array(fc.array(fc.oneof(fc.integer({ min: 0, max: 4 }), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: dims, maxLength: dims }), {
-    maxLength: 12,
-  }).map((rows) => rows.map((objectives, i) => ({ id: `p${i}`, objectives }))),
+  fc
+    .array(fc.array(valueArb, { minLength: dims, maxLength: dims }), { maxLength: 12 })
+    .map((rows) => rows.map((objectives, i) => ({ id: `p${i}`, objectives }))),
 );
 
 describe("paretoFront", () => {
