@@ -1,0 +1,148 @@
+/**
+ * The D1 schema (drizzle). `npm run db:generate` turns it into migrations/ (wrangler's migrations_dir);
+ * never edit those files by hand. Times are integer milliseconds since the epoch; JSON columns hold
+ * values validated at the edge before they are written.
+ */
+import { sql } from "drizzle-orm";
+import { blob, check, index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** OpenAI-compatible servers the edge proxies to. The key lives in a Worker secret named by secret_name. */
+export const upstreams = sqliteTable("upstreams", {
+  id: text("id").primaryKey(),
+  /** base URL up to and including `/v1`, e.g. http://127.0.0.1:8788/v1 */
+  baseUrl: text("base_url").notNull(),
+  /** name of the Worker secret / env var that holds the bearer key (never the key itself); null = no auth */
+  secretName: text("secret_name"),
+  /** budget for connecting and receiving response headers; past it the next candidate is tried */
+  timeoutMs: integer("timeout_ms").notNull().default(30_000),
+  weight: real("weight").notNull().default(1),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** The library: one architecture card (src/routing/model-card.ts) per row, plus where it is served. */
+export const models = sqliteTable(
+  "models",
+  {
+    id: text("id").primaryKey(),
+    family: text("family", { enum: ["ssm", "hybrid", "transformer"] }).notNull(),
+    architecture: text("architecture").notNull(),
+    params: integer("params").notNull(),
+    layers: integer("layers").notNull(),
+    attentionLayers: integer("attention_layers").notNull(),
+    dModel: integer("d_model").notNull(),
+    dInner: integer("d_inner").notNull(),
+    dState: integer("d_state").notNull(),
+    kvHeads: integer("kv_heads").notNull(),
+    headDim: integer("head_dim").notNull(),
+    contextLength: integer("context_length").notNull(),
+    releasedAt: text("released_at").notNull(),
+    bytesPerParam: real("bytes_per_param").notNull(),
+    priceInputPerMTok: real("price_input_per_mtok").notNull(),
+    priceOutputPerMTok: real("price_output_per_mtok").notNull(),
+    /** CalibrationSchema JSON, or null when tokens/s were never measured */
+    calibration: text("calibration"),
+    qualityPrior: real("quality_prior").notNull(),
+    upstreamId: text("upstream_id")
+      .notNull()
+      .references(() => upstreams.id),
+    /** the name the upstream knows the model by; null = the library id */
+    upstreamModel: text("upstream_model"),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("models_upstream_idx").on(t.upstreamId)],
+);
+
+/** Named flag sets, used by `model: "auto:<name>"`; `flags` is a FlagsPatch JSON. */
+export const policies = sqliteTable("policies", {
+  name: text("name").primaryKey(),
+  flags: text("flags").notNull(),
+  description: text("description"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** API keys for /v1: only the SHA-256 of the key is stored. */
+export const apiKeys = sqliteTable("api_keys", {
+  id: text("id").primaryKey(),
+  /** lowercase hex SHA-256 of the full key */
+  hash: text("hash").notNull().unique(),
+  name: text("name").notNull(),
+  /** JSON array of scopes (see src/edge/api-scopes.ts) */
+  scopes: text("scopes").notNull(),
+  createdAt: integer("created_at").notNull(),
+  revokedAt: integer("revoked_at"),
+});
+
+/** One row per routed request: what was considered, what served it, and how it went. */
+export const decisions = sqliteTable(
+  "decisions",
+  {
+    /** the request id, returned in `x-switchyard-decision` */
+    id: text("id").primaryKey(),
+    createdAt: integer("created_at").notNull(),
+    keyId: text("key_id"),
+    /** chat.completions | completions | route */
+    endpoint: text("endpoint").notNull(),
+    /** the `model` the client asked for ("auto", "auto:<policy>" or a library id) */
+    requestedModel: text("requested_model").notNull(),
+    stream: integer("stream", { mode: "boolean" }).notNull(),
+    promptTokens: integer("prompt_tokens").notNull(),
+    maxTokens: integer("max_tokens").notNull(),
+    /** resolved Flags JSON */
+    flags: text("flags").notNull(),
+    /** Decision.candidates JSON, best first, every term included */
+    candidates: text("candidates").notNull(),
+    /** the model that served the request (after fallbacks); null when none did */
+    chosen: text("chosen"),
+    /** JSON array of {model, upstream, error} for every failed attempt before the one that answered */
+    fallbacksTried: text("fallbacks_tried").notNull(),
+    /** routed | ok | upstream_error | upstream_unavailable | client_aborted */
+    status: text("status").notNull(),
+    httpStatus: integer("http_status").notNull(),
+    /** time to the answering upstream's response headers */
+    upstreamLatencyMs: real("upstream_latency_ms"),
+    /** time from the request arriving to the last byte sent back */
+    totalLatencyMs: real("total_latency_ms").notNull(),
+    tokensIn: integer("tokens_in"),
+    tokensOut: integer("tokens_out"),
+    routerVersion: text("router_version").notNull(),
+  },
+  (t) => [index("decisions_created_idx").on(t.createdAt), index("decisions_key_idx").on(t.keyId)],
+);
+
+/** Feedback or a measured loss for a decision; exactly one of score (0..1) and loss (≥ 0) is set. */
+export const outcomes = sqliteTable(
+  "outcomes",
+  {
+    id: text("id").primaryKey(),
+    decisionId: text("decision_id")
+      .notNull()
+      .references(() => decisions.id),
+    score: real("score"),
+    loss: real("loss"),
+    /** who measured it, e.g. "feedback" or "score" (the tier's /v1/score) */
+    source: text("source").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("outcomes_decision_idx").on(t.decisionId),
+    check("outcomes_one_measure", sql`(${t.score} IS NULL) <> (${t.loss} IS NULL)`),
+  ],
+);
+
+/** Published learned routers; the edge uses the active one. Written by `switchyard router publish`. */
+export const routerVersions = sqliteTable("router_versions", {
+  version: text("version").primaryKey(),
+  createdAt: integer("created_at").notNull(),
+  /** JSON array: the model ids the router's output columns stand for, in order */
+  modelIds: text("model_ids").notNull(),
+  /** JSON object of evaluation figures */
+  metrics: text("metrics").notNull(),
+  /** the ONNX graph (≤ ~1.5 MB) */
+  onnx: blob("onnx", { mode: "buffer" }).notNull(),
+  active: integer("active", { mode: "boolean" }).notNull().default(false),
+});
