@@ -1,0 +1,33 @@
+import { tensor, type Tensor } from "../../tensor.ts";
+import { dims2, expectShape } from "./shape-check.ts";
+
+/**
+ * Causal depthwise conv1d continuing from `state` (the previous kw−1 inputs per channel, oldest first):
+ * x [n, d], w [d, kw], b [d] | undefined, state [d, kw−1] → [n, d]; state is updated in place.
+ * Each channel is gathered once into [state ‖ x[:, c]] so the kernel loop runs over contiguous memory.
+ */
+export function conv1dCausal(x: Tensor, w: Tensor, b: Tensor | undefined, state: Tensor): Tensor {
+  const [n, d] = dims2("conv1dCausal", "x", x);
+  const [, kw] = dims2("conv1dCausal", "w", w);
+  expectShape("conv1dCausal", "w", w, [d, kw]);
+  expectShape("conv1dCausal", "state", state, [d, kw - 1]);
+  if (b) expectShape("conv1dCausal", "b", b, [d]);
+  const hist = kw - 1;
+  const ext = new Float32Array(hist + n);
+  const out = new Float32Array(n * d);
+  const xd = x.data;
+  const sd = state.data;
+  for (let c = 0; c < d; c++) {
+    for (let j = 0; j < hist; j++) ext[j] = sd[c * hist + j]!;
+    for (let t = 0; t < n; t++) ext[hist + t] = xd[t * d + c]!;
+    const wo = c * kw;
+    const bias = b ? b.data[c]! : 0;
+    for (let t = 0; t < n; t++) {
+      let acc = bias;
+      for (let j = 0; j < kw; j++) acc += w.data[wo + j]! * ext[t + j]!;
+      out[t * d + c] = acc;
+    }
+    for (let j = 0; j < hist; j++) sd[c * hist + j] = ext[n + j]!;
+  }
+  return tensor([n, d], out);
+}

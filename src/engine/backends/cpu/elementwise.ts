@@ -1,0 +1,88 @@
+import { tensor, type Tensor } from "../../tensor.ts";
+import { dims2, ShapeError } from "./shape-check.ts";
+
+function map(x: Tensor, f: (v: number) => number): Tensor {
+  const src = x.data;
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = f(src[i]!);
+  return tensor(x.shape, out);
+}
+
+function zip(op: string, a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {
+  if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
+    throw new ShapeError(`${op}: shapes [${a.shape}] and [${b.shape}] differ`);
+  }
+  const ad = a.data;
+  const bd = b.data;
+  const out = new Float32Array(ad.length);
+  for (let i = 0; i < ad.length; i++) out[i] = f(ad[i]!, bd[i]!);
+  return tensor(a.shape, out);
+}
+
+/** x·σ(x), elementwise. */
+export const silu = (x: Tensor): Tensor => map(x, (v) => v / (1 + Math.exp(-v)));
+/** log(1 + eˣ), elementwise; x itself above 20, as torch.nn.functional.softplus (threshold 20). */
+export const softplus = (x: Tensor): Tensor => map(x, (v) => (v > 20 ? v : Math.log1p(Math.exp(v))));
+/** eˣ, elementwise. */
+export const exp = (x: Tensor): Tensor => map(x, Math.exp);
+/** x·c, elementwise. */
+export const scale = (x: Tensor, c: number): Tensor => map(x, (v) => v * c);
+/** min(max(x, lo), hi), elementwise. */
+export const clamp = (x: Tensor, lo: number, hi: number): Tensor => map(x, (v) => Math.min(Math.max(v, lo), hi));
+
+/** x + b on every row: x [n, k], b [k] → [n, k]. */
+export function addBias(x: Tensor, b: Tensor): Tensor {
+  const [n, k] = dims2("addBias", "x", x);
+  if (b.data.length !== k || b.shape.length !== 1) throw new ShapeError(`addBias: b [${b.shape}] does not fit rows of ${k}`);
+  const out = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) out[i * k + j] = x.data[i * k + j]! + b.data[j]!;
+  return tensor([n, k], out);
+}
+
+/** a + b, same shapes. */
+export const add = (a: Tensor, b: Tensor): Tensor => zip("add", a, b, (x, y) => x + y);
+/** a · b, same shapes. */
+export const mul = (a: Tensor, b: Tensor): Tensor => zip("mul", a, b, (x, y) => x * y);
+/** silu(gate) · up, same shapes. */
+export const siluMul = (gate: Tensor, up: Tensor): Tensor => zip("siluMul", gate, up, (g, u) => (g / (1 + Math.exp(-g))) * u);
+
+/** Softmax over the last dim of x [n, c], max-subtracted for stability. */
+export function softmax(x: Tensor): Tensor {
+  const [n, c] = dims2("softmax", "x", x);
+  const out = new Float32Array(n * c);
+  for (let i = 0; i < n; i++) {
+    const o = i * c;
+    let max = -Infinity;
+    for (let j = 0; j < c; j++) max = Math.max(max, x.data[o + j]!);
+    let sum = 0;
+    for (let j = 0; j < c; j++) {
+      const e = Math.exp(x.data[o + j]! - max);
+      out[o + j] = e;
+      sum += e;
+    }
+    for (let j = 0; j < c; j++) out[o + j] = out[o + j]! / sum;
+  }
+  return tensor([n, c], out);
+}
+
+/** The k largest entries of each row, largest first; ties go to the lower index. x [n, c] → [n, k] + indices. */
+export function topk(x: Tensor, k: number): { values: Tensor; indices: Int32Array } {
+  const [n, c] = dims2("topk", "x", x);
+  if (!Number.isInteger(k) || k < 1 || k > c) throw new ShapeError(`topk: k = ${k} outside [1, ${c}]`);
+  const values = new Float32Array(n * k);
+  const indices = new Int32Array(n * k);
+  const taken = new Uint8Array(c);
+  for (let i = 0; i < n; i++) {
+    taken.fill(0);
+    for (let r = 0; r < k; r++) {
+      let best = -1;
+      for (let j = 0; j < c; j++) {
+        if (!taken[j] && (best < 0 || x.data[i * c + j]! > x.data[i * c + best]!)) best = j;
+      }
+      taken[best] = 1;
+      values[i * k + r] = x.data[i * c + best]!;
+      indices[i * k + r] = best;
+    }
+  }
+  return { values: tensor([n, k], values), indices };
+}

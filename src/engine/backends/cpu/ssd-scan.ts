@@ -1,0 +1,49 @@
+import { tensor, type Tensor } from "../../tensor.ts";
+import { dims3, expectShape, ShapeError } from "./shape-check.ts";
+
+/**
+ * Mamba-2 SSD scan in its recurrent form, sequential over tokens (O(n·h·p·s)); on a CPU this beats the chunked
+ * matmul form, which only pays off with tensor cores. The chunked HF path computes the same recurrence.
+ *   hₜ = exp(Δₜ·A) · hₜ₋₁ + Δₜ · xₜ ⊗ Bₜ ;  yₜ = hₜ·Cₜ + D·xₜ
+ * x [n, h, p], dt [n, h], A [h], B, C [n, g, s], D [h], state [h, p, s] → y [n, h·p]; state updated in place.
+ * Head i reads group ⌊i / (h/g)⌋ of B and C (repeat_interleave in HF).
+ */
+export function ssdScan(x: Tensor, dt: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor): Tensor {
+  const [n, nh, p] = dims3("ssdScan", "x", x);
+  const [, g, s] = dims3("ssdScan", "B", B);
+  if (nh % g !== 0) throw new ShapeError(`ssdScan: ${g} groups do not divide ${nh} heads`);
+  expectShape("ssdScan", "dt", dt, [n, nh]);
+  expectShape("ssdScan", "A", A, [nh]);
+  expectShape("ssdScan", "B", B, [n, g, s]);
+  expectShape("ssdScan", "C", C, [n, g, s]);
+  expectShape("ssdScan", "D", D, [nh]);
+  expectShape("ssdScan", "state", state, [nh, p, s]);
+  const headsPerGroup = nh / g;
+  const y = new Float32Array(n * nh * p);
+  const st = state.data;
+  const xd = x.data;
+  const bd = B.data;
+  const cd = C.data;
+  for (let t = 0; t < n; t++) {
+    for (let hh = 0; hh < nh; hh++) {
+      const dtv = dt.data[t * nh + hh]!;
+      const dA = Math.exp(dtv * A.data[hh]!);
+      const go = (t * g + Math.floor(hh / headsPerGroup)) * s;
+      const dd = D.data[hh]!;
+      for (let pi = 0; pi < p; pi++) {
+        const xi = (t * nh + hh) * p + pi;
+        const xv = xd[xi]!;
+        const dx = dtv * xv;
+        const so = (hh * p + pi) * s;
+        let acc = 0;
+        for (let j = 0; j < s; j++) {
+          const hv = Math.fround(st[so + j]! * dA + dx * bd[go + j]!);
+          st[so + j] = hv;
+          acc += hv * cd[go + j]!;
+        }
+        y[xi] = acc + dd * xv;
+      }
+    }
+  }
+  return tensor([n, nh * p], y);
+}

@@ -1,0 +1,81 @@
+/**
+ * Grouped-query self-attention with an optional rotary embedding, shared by Llama, Bamba (RoPE) and Jamba (none).
+ * Mirrors LlamaAttention + eager_attention_forward in HF transformers:
+ * https://github.com/huggingface/transformers/blob/main/src/transformers/models/llama/modeling_llama.py
+ *
+ * Glossary:
+ *   n  tokens in this call     t  tokens in the KV cache     D  d_model (hidden_size)
+ *   Q  query heads             V  key/value heads (Q % V = 0) S  head dim
+ */
+import type { Ops } from "../ops.ts";
+import { tensor, type Tensor } from "../tensor.ts";
+import type { AttentionLayerState } from "./causal-lm.ts";
+import type { RopeTable } from "./rope.ts";
+import type { WeightLoader } from "./weight-loader.ts";
+
+/** Sizes and switches of one attention block. */
+export interface AttentionConfig {
+  dModel: number;
+  heads: number;
+  kvHeads: number;
+  headDim: number;
+  /** bias on q/k/v/o projections (Llama attention_bias) */
+  bias: boolean;
+  /** rotary embedding; undefined for none (Jamba) */
+  rope?: RopeTable;
+}
+
+/** Projection weights of one attention block. */
+export interface AttentionWeights {
+  q: Tensor; // [Q·S, D]
+  k: Tensor; // [V·S, D]
+  v: Tensor; // [V·S, D]
+  o: Tensor; // [D, Q·S]
+  qBias?: Tensor; // [Q·S]
+  kBias?: Tensor; // [V·S]
+  vBias?: Tensor; // [V·S]
+  oBias?: Tensor; // [D]
+}
+
+/** Takes q/k/v/o_proj under `prefix` (e.g. "model.layers.0.self_attn."). */
+export function loadAttention(load: WeightLoader, prefix: string, c: AttentionConfig): AttentionWeights {
+  const qw = c.heads * c.headDim;
+  const kvw = c.kvHeads * c.headDim;
+  return {
+    q: load.take(`${prefix}q_proj.weight`, [qw, c.dModel]),
+    k: load.take(`${prefix}k_proj.weight`, [kvw, c.dModel]),
+    v: load.take(`${prefix}v_proj.weight`, [kvw, c.dModel]),
+    o: load.take(`${prefix}o_proj.weight`, [c.dModel, qw]),
+    qBias: load.takeIf(c.bias, `${prefix}q_proj.bias`, [qw]),
+    kBias: load.takeIf(c.bias, `${prefix}k_proj.bias`, [kvw]),
+    vBias: load.takeIf(c.bias, `${prefix}v_proj.bias`, [kvw]),
+    oBias: load.takeIf(c.bias, `${prefix}o_proj.bias`, [c.dModel]),
+  };
+}
+
+/** An empty KV cache for one attention layer. */
+export function newAttentionState(ops: Ops, c: AttentionConfig): AttentionLayerState {
+  return { kind: "attention", kv: ops.newKvCache(c.kvHeads, c.headDim) };
+}
+
+/** Attention on x [n, D] whose first token sits at position `start`; appends to the KV cache → [n, D]. */
+export function attentionBlock(
+  ops: Ops,
+  w: AttentionWeights,
+  c: AttentionConfig,
+  x: Tensor,
+  state: AttentionLayerState,
+  start: number,
+): Tensor {
+  const n = x.shape[0]!;
+  let q = tensor([n, c.heads, c.headDim], ops.linear(x, w.q, w.qBias).data); // [n, Q, S]
+  let k = tensor([n, c.kvHeads, c.headDim], ops.linear(x, w.k, w.kBias).data); // [n, V, S]
+  const v = ops.linear(x, w.v, w.vBias); // [n, V·S]
+  if (c.rope) {
+    q = ops.rope(q, start, c.rope.invFreq, c.rope.attentionScaling); // [n, Q, S]
+    k = ops.rope(k, start, c.rope.invFreq, c.rope.attentionScaling); // [n, V, S]
+  }
+  ops.kvAppend(state.kv, tensor([n, c.kvHeads * c.headDim], k.data), v); // cache [t, V·S]
+  const out = ops.attention(q, state.kv, 1 / Math.sqrt(c.headDim)); // [n, Q·S]
+  return ops.linear(out, w.o, w.oBias); // [n, D]
+}

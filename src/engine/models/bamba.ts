@@ -1,0 +1,97 @@
+/**
+ * BambaForCausalLM: Mamba-2 layers with attention layers at attn_layer_indices; every layer is
+ * x + mixer(rmsnorm(x)), then x + mlp(rmsnorm(x)); final rmsnorm → LM head. Attention uses (partial) RoPE.
+ * Mirrors HF transformers modeling_bamba.py (BambaDecoderLayer, BambaMixer.torch_forward, BambaAttention):
+ * https://github.com/huggingface/transformers/blob/main/src/transformers/models/bamba/modeling_bamba.py
+ *
+ * Glossary:
+ *   n  tokens in this call    V  vocabulary          D  d_model (hidden_size)     L  layers
+ *   H  SSM heads              P  SSM head dim        N  d_state                   G  B/C groups
+ *   Q  query heads            K  key/value heads     S  attention head dim        F  intermediate_size
+ */
+import type { Ops } from "../ops.ts";
+import { attentionBlock, loadAttention, newAttentionState, type AttentionConfig } from "./attention.ts";
+import { readAttentionShape } from "./attention-config.ts";
+import type { CausalLM, WeightStore } from "./causal-lm.ts";
+import { ConfigReader } from "./config-reader.ts";
+import { buildCausalLM, loadLmHead, preNormResidual, readSiluAct } from "./decoder-stack.ts";
+import { readMamba2Mixer } from "./mamba2-config.ts";
+import { loadMamba2Mixer, mamba2Mixer, newMamba2MixerState } from "./mamba2-mixer.ts";
+import { loadMlp, mlp } from "./mlp.ts";
+import { readRope } from "./rope.ts";
+import { WeightLoader } from "./weight-loader.ts";
+
+/** A Bamba model from its config.json object and weights. */
+export function createBamba(raw: Record<string, unknown>, store: WeightStore, ops: Ops): CausalLM {
+  const arch = "BambaForCausalLM";
+  const cfg = new ConfigReader(raw, arch);
+  const D = cfg.int("hidden_size");
+  const L = cfg.int("num_hidden_layers");
+  const V = cfg.int("vocab_size");
+  const F = cfg.int("intermediate_size");
+  const eps = cfg.number("rms_norm_eps", { above: 0 });
+  const attnLayers = new Set(cfg.numberList("attn_layer_indices", []));
+  for (const i of attnLayers) {
+    if (!Number.isInteger(i) || i < 0 || i >= L) cfg.fail("attn_layer_indices", `holds ${i}, outside layers 0…${L - 1}`);
+  }
+  const mixer = readMamba2Mixer(cfg, D, eps, {
+    heads: "mamba_n_heads", headDim: "mamba_d_head", groups: "mamba_n_groups", state: "mamba_d_state",
+    expand: "mamba_expand", conv: "mamba_d_conv", convBias: "mamba_conv_bias", projBias: "mamba_proj_bias",
+  });
+  const shape = readAttentionShape(cfg, D);
+  const attn: AttentionConfig = {
+    dModel: D,
+    ...shape,
+    bias: cfg.bool("attention_bias", false),
+    rope: readRope(cfg, shape.headDim, true),
+  };
+  const mlpBias = cfg.bool("mlp_bias", false);
+  const context = cfg.int("max_position_embeddings");
+  const tied = cfg.bool("tie_word_embeddings", false);
+  readSiluAct(cfg);
+  cfg.ignore("mamba_chunk_size", "attention_dropout", "z_loss_coefficient");
+  cfg.finish();
+
+  const load = new WeightLoader(store);
+  const embed = load.take("model.embed_tokens.weight", [V, D]);
+  const layers = Array.from({ length: L }, (_, i) => {
+    const p = `model.layers.${i}.`;
+    const isAttn = attnLayers.has(i);
+    return {
+      norm: load.take(`${p}input_layernorm.weight`, [D]),
+      attn: isAttn ? loadAttention(load, `${p}self_attn.`, attn) : undefined,
+      mamba: isAttn ? undefined : loadMamba2Mixer(ops, load, `${p}mamba.`, mixer),
+      ffnNorm: load.take(`${p}pre_ff_layernorm.weight`, [D]),
+      ffn: loadMlp(load, `${p}feed_forward.`, D, F, mlpBias),
+    };
+  });
+  const finalNorm = load.take("model.final_layernorm.weight", [D]);
+  const lmHead = loadLmHead(load, tied, embed, V, D);
+  load.finish(arch);
+
+  return buildCausalLM({
+    architecture: arch,
+    family: attnLayers.size === 0 ? "ssm" : "hybrid",
+    facts: {
+      params: load.params, layers: L, attentionLayers: attnLayers.size, dModel: D,
+      dInner: mixer.nHeads * mixer.headDim, dState: mixer.dState,
+      kvHeads: attnLayers.size ? shape.kvHeads : 0, headDim: attnLayers.size ? shape.headDim : 0,
+      contextLength: context, vocabSize: V,
+    },
+    ops,
+    embed,
+    finalNorm,
+    normEps: eps,
+    lmHead,
+    layers: layers.map((w, i) => (x, state, start) => {
+      const st = state.layers[i];
+      const h = preNormResidual(ops, x, w.norm, eps, (y) => {
+        if (w.attn && st?.kind === "attention") return attentionBlock(ops, w.attn, attn, y, st, start); // [n, D]
+        if (w.mamba && st?.kind === "ssm") return mamba2Mixer(ops, w.mamba, mixer, y, st); // [n, D]
+        throw new RangeError(`forward: layer ${i} state does not match the layer kind`);
+      }); // [n, D]
+      return preNormResidual(ops, h, w.ffnNorm, eps, (y) => mlp(ops, w.ffn, y)); // [n, D]
+    }),
+    newLayerStates: () => layers.map((w) => (w.attn ? newAttentionState(ops, attn) : newMamba2MixerState(mixer))),
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * LlamaForCausalLM: embedding → L × (x + attn(rmsnorm(x)); x + mlp(rmsnorm(x))) → rmsnorm → LM head.
+ * Grouped-query attention, RoPE (default / linear / llama3 scaling; partial_rotary_factor has no effect, as in HF).
+ * Mirrors HF transformers modeling_llama.py and modeling_rope_utils.py:
+ * https://github.com/huggingface/transformers/blob/main/src/transformers/models/llama/modeling_llama.py
+ *
+ * Glossary:
+ *   n  tokens in this call    V  vocabulary      D  d_model (hidden_size)    L  layers
+ *   Q  query heads            K  key/value heads S  head dim                 F  intermediate_size
+ */
+import type { Ops } from "../ops.ts";
+import { attentionBlock, loadAttention, newAttentionState, type AttentionConfig } from "./attention.ts";
+import { readAttentionShape } from "./attention-config.ts";
+import type { CausalLM, WeightStore } from "./causal-lm.ts";
+import { ConfigReader } from "./config-reader.ts";
+import { buildCausalLM, loadLmHead, preNormResidual, readSiluAct } from "./decoder-stack.ts";
+import { loadMlp, mlp } from "./mlp.ts";
+import { readRope } from "./rope.ts";
+import { WeightLoader } from "./weight-loader.ts";
+
+/** A Llama model from its config.json object and weights. */
+export function createLlama(raw: Record<string, unknown>, store: WeightStore, ops: Ops): CausalLM {
+  const arch = "LlamaForCausalLM";
+  const cfg = new ConfigReader(raw, arch);
+  const D = cfg.int("hidden_size");
+  const L = cfg.int("num_hidden_layers");
+  const V = cfg.int("vocab_size");
+  const F = cfg.int("intermediate_size");
+  const shape = readAttentionShape(cfg, D);
+  const attn: AttentionConfig = {
+    dModel: D,
+    ...shape,
+    bias: cfg.bool("attention_bias", false),
+    // HF's Llama rotates the whole head even when config.json sets partial_rotary_factor (checked against
+    // transformers 5.17 reference logits), so the factor is accepted and left without effect here.
+    rope: readRope(cfg, shape.headDim, false),
+  };
+  const mlpBias = cfg.bool("mlp_bias", false);
+  const eps = cfg.number("rms_norm_eps", { above: 0 });
+  const context = cfg.int("max_position_embeddings");
+  const tied = cfg.bool("tie_word_embeddings", false);
+  readSiluAct(cfg);
+  cfg.ignore("attention_dropout");
+  cfg.finish();
+
+  const load = new WeightLoader(store);
+  const embed = load.take("model.embed_tokens.weight", [V, D]);
+  const layers = Array.from({ length: L }, (_, i) => {
+    const p = `model.layers.${i}.`;
+    return {
+      attnNorm: load.take(`${p}input_layernorm.weight`, [D]),
+      attn: loadAttention(load, `${p}self_attn.`, attn),
+      mlpNorm: load.take(`${p}post_attention_layernorm.weight`, [D]),
+      mlp: loadMlp(load, `${p}mlp.`, D, F, mlpBias),
+    };
+  });
+  const finalNorm = load.take("model.norm.weight", [D]);
+  const lmHead = loadLmHead(load, tied, embed, V, D);
+  load.finish(arch);
+
+  return buildCausalLM({
+    architecture: arch,
+    family: "transformer",
+    facts: {
+      params: load.params, layers: L, attentionLayers: L, dModel: D, dInner: 0, dState: 0,
+      kvHeads: shape.kvHeads, headDim: shape.headDim, contextLength: context, vocabSize: V,
+    },
+    ops,
+    embed,
+    finalNorm,
+    normEps: eps,
+    lmHead,
+    layers: layers.map((w, i) => (x, state, start) => {
+      const st = state.layers[i];
+      if (st?.kind !== "attention") throw new RangeError(`forward: layer ${i} state is not a KV cache`);
+      const h = preNormResidual(ops, x, w.attnNorm, eps, (y) => attentionBlock(ops, w.attn, attn, y, st, start)); // [n, D]
+      return preNormResidual(ops, h, w.mlpNorm, eps, (y) => mlp(ops, w.mlp, y)); // [n, D]
+    }),
+    newLayerStates: () => layers.map(() => newAttentionState(ops, attn)),
+  });
+}

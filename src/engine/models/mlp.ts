@@ -1,0 +1,37 @@
+/**
+ * SwiGLU feed-forward block (LlamaMLP / MistralMLP / Bamba and Jamba feed_forward): down(silu(gate(x)) · up(x)).
+ * https://github.com/huggingface/transformers/blob/main/src/transformers/models/llama/modeling_llama.py
+ *
+ * Glossary:  n  tokens    D  d_model (hidden_size)    F  intermediate_size
+ */
+import type { Ops } from "../ops.ts";
+import type { Tensor } from "../tensor.ts";
+import type { WeightLoader } from "./weight-loader.ts";
+
+/** gate/up/down projection weights (biases only with mlp_bias). */
+export interface MlpWeights {
+  gate: Tensor; // [F, D]
+  up: Tensor; // [F, D]
+  down: Tensor; // [D, F]
+  gateBias?: Tensor; // [F]
+  upBias?: Tensor; // [F]
+  downBias?: Tensor; // [D]
+}
+
+/** Takes gate_proj/up_proj/down_proj under `prefix` (e.g. "model.layers.0.mlp."). */
+export function loadMlp(load: WeightLoader, prefix: string, dModel: number, ffn: number, bias = false): MlpWeights {
+  return {
+    gate: load.take(`${prefix}gate_proj.weight`, [ffn, dModel]),
+    up: load.take(`${prefix}up_proj.weight`, [ffn, dModel]),
+    down: load.take(`${prefix}down_proj.weight`, [dModel, ffn]),
+    gateBias: load.takeIf(bias, `${prefix}gate_proj.bias`, [ffn]),
+    upBias: load.takeIf(bias, `${prefix}up_proj.bias`, [ffn]),
+    downBias: load.takeIf(bias, `${prefix}down_proj.bias`, [dModel]),
+  };
+}
+
+/** The block on x [n, D] → [n, D]. */
+export function mlp(ops: Ops, w: MlpWeights, x: Tensor): Tensor {
+  const hidden = ops.siluMul(ops.linear(x, w.gate, w.gateBias), ops.linear(x, w.up, w.upBias)); // [n, F]
+  return ops.linear(hidden, w.down, w.downBias); // [n, D]
+}
