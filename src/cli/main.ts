@@ -4,7 +4,10 @@
  */
 type Command = { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<void> }> };
 
-const commands: Record<string, Command> = {};
+const commands: Record<string, Command> = {
+  "tier serve": { summary: "run the inference tier (Deno) on loopback", load: () => import("./commands/tier-serve.ts") },
+  "tier register": { summary: "register the tier's models with the edge", load: () => import("./commands/tier-register.ts") },
+};
 
 function usage(): string {
   const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(22)} ${c.summary}`);
