@@ -1,0 +1,117 @@
+import type { CausalLM } from "./models/causal-lm.ts";
+
+/** Picks the next token id from a row of logits [vocab] (see createSampler in sampling.ts). */
+export type Sampler = (logits: Float32Array) => number;
+
+/** Turns token ids back into text (a TextTokenizer satisfies it). */
+export interface Detokenizer {
+  decode(ids: readonly number[], opts?: { skipSpecialTokens?: boolean }): string;
+  readonly eosTokenIds: readonly number[];
+}
+
+/**
+ * Cuts generated text at the first stop sequence, holding back any tail that may still grow into one.
+ * push() returns the text that is safe to emit now; flush() the held-back tail once generation ends otherwise.
+ */
+export interface StopFilter {
+  push(text: string): { text: string; stopped: boolean };
+  flush(): string;
+}
+
+/** Options of one generation. */
+export interface GenerateOptions {
+  /** the most tokens to generate (generation also ends at the model's context length) */
+  maxTokens: number;
+  sample: Sampler;
+  stop: StopFilter;
+  /** keep going past end-of-sequence tokens (benchmarks, load tests) */
+  ignoreEos?: boolean;
+  /** awaited after each decode step, so a server can interleave other requests and flush streamed bytes */
+  pause?: () => Promise<void>;
+}
+
+export type FinishReason = "stop" | "length";
+
+/** What generate() yields: text as it becomes final, then one summary. */
+export type GenerationEvent =
+  | { type: "text"; text: string }
+  | { type: "done"; finishReason: FinishReason; promptTokens: number; completionTokens: number; tokenIds: number[] };
+
+/**
+ * Streams text for the ids generated so far. Decodes a short window (prefix offset / read offset, as HF's
+ * streamers do) so multi-token characters and tokenizer spacing come out right without re-decoding everything.
+ */
+class IncrementalDecoder {
+  private readonly ids: number[] = [];
+  private prefixOffset = 0;
+  private readOffset = 0;
+
+  constructor(private readonly tokenizer: Detokenizer) {}
+
+  /** Adds one id; returns the text it completes ("" while a character is still partial). */
+  push(id: number): string {
+    this.ids.push(id);
+    const opts = { skipSpecialTokens: true };
+    const before = this.tokenizer.decode(this.ids.slice(this.prefixOffset, this.readOffset), opts);
+    const after = this.tokenizer.decode(this.ids.slice(this.prefixOffset), opts);
+    // U+FFFD at the end means a UTF-8 sequence split across tokens: wait for the rest.
+    if (after.length <= before.length || after.endsWith("\uFFFD")) return "";
+    this.prefixOffset = this.readOffset;
+    this.readOffset = this.ids.length;
+    return after.slice(before.length);
+  }
+}
+
+/**
+ * Generates from `promptIds`: one prefill forward, then one decode forward per token, sampling each next token,
+ * ending at an EOS token, a stop sequence (both "stop"), max_tokens or the context length (both "length").
+ * Stopping early (break out of for-await) frees everything; nothing outlives the generator.
+ * @example
+ *   for await (const ev of generate(model, tokenizer, ids, { maxTokens: 32, sample, stop })) if (ev.type === "text") out += ev.text;
+ */
+export async function* generate(
+  model: CausalLM,
+  tokenizer: Detokenizer,
+  promptIds: readonly number[],
+  opts: GenerateOptions,
+): AsyncGenerator<GenerationEvent, void, undefined> {
+  const context = model.facts.contextLength;
+  if (promptIds.length === 0) throw new RangeError("the prompt has no tokens");
+  if (promptIds.length >= context) {
+    throw new RangeError(`the prompt has ${promptIds.length} tokens; the model's context is ${context}`);
+  }
+  const eos = new Set(opts.ignoreEos ? [] : tokenizer.eosTokenIds);
+  const decoder = new IncrementalDecoder(tokenizer);
+  const state = model.newState();
+  let logits = model.forward(promptIds, state); // [vocab]
+  const tokenIds: number[] = [];
+  let generated = 0;
+  let finishReason: FinishReason = "length";
+  let stoppedBySequence = false;
+  // Prompt plus generated tokens never exceed the context: the last sampled token needs a position too.
+  const budget = Math.min(opts.maxTokens, context - promptIds.length);
+  while (generated < budget) {
+    const next = opts.sample(logits.data);
+    if (eos.has(next)) {
+      finishReason = "stop";
+      break;
+    }
+    generated += 1;
+    tokenIds.push(next);
+    const { text, stopped } = opts.stop.push(decoder.push(next));
+    if (text) yield { type: "text", text };
+    if (stopped) {
+      finishReason = "stop";
+      stoppedBySequence = true;
+      break;
+    }
+    if (generated >= budget) break;
+    logits = model.forward([next], state);
+    await opts.pause?.();
+  }
+  if (!stoppedBySequence) {
+    const tail = opts.stop.flush();
+    if (tail) yield { type: "text", text: tail };
+  }
+  yield { type: "done", finishReason, promptTokens: promptIds.length, completionTokens: generated, tokenIds };
+}
