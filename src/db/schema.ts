@@ -100,7 +100,7 @@ export const decisions = sqliteTable(
     chosen: text("chosen"),
     /** JSON array of {model, upstream, error} for every failed attempt before the one that answered */
     fallbacksTried: text("fallbacks_tried").notNull(),
-    /** routed | ok | upstream_error | upstream_unavailable | client_aborted */
+    /** routed | ok | upstream_error (a 4xx passed through) | upstream_unavailable | incomplete (body cut short) */
     status: text("status").notNull(),
     httpStatus: integer("http_status").notNull(),
     /** time to the answering upstream's response headers */

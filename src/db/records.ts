@@ -1,0 +1,84 @@
+/**
+ * The shapes of library records as the admin API, the seed file and /v1/models speak them (camelCase, JSON
+ * values parsed). D1 rows map to and from these in the queries-* files only.
+ */
+import { z } from "zod";
+import { FlagsPatchSchema } from "../routing/flags.ts";
+import { ModelCardSchema } from "../routing/model-card.ts";
+
+const idSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:/-]+$/);
+
+/** An OpenAI-compatible server. `secretName` names a Worker secret; the key itself is never stored. */
+export const UpstreamSchema = z
+  .object({
+    id: idSchema,
+    baseUrl: z.url({ protocol: /^https?$/ }),
+    secretName: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]*$/, "an env var name such as OPENAI_API_KEY")
+      .nullable()
+      .default(null),
+    timeoutMs: z.number().int().min(1).max(600_000).default(30_000),
+    weight: z.number().min(0).default(1),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type Upstream = z.infer<typeof UpstreamSchema>;
+
+/** A library model: its architecture card plus where and under which name it is served. */
+export const LibraryModelSchema = ModelCardSchema.extend({
+  upstream: idSchema,
+  /** the model name the upstream expects; null = the library id */
+  upstreamModel: z.string().min(1).nullable().default(null),
+  enabled: z.boolean().default(true),
+}).strict();
+export type LibraryModel = z.infer<typeof LibraryModelSchema>;
+
+/** A named flag set, used by `model: "auto:<name>"`. A policy named "default" applies to plain "auto". */
+export const PolicySchema = z
+  .object({
+    name: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/),
+    flags: FlagsPatchSchema,
+    description: z.string().max(500).nullable().default(null),
+  })
+  .strict();
+export type Policy = z.infer<typeof PolicySchema>;
+
+/** A library file as `switchyard library seed` reads it. */
+export const LibraryFileSchema = z
+  .object({
+    upstreams: z.array(UpstreamSchema).default([]),
+    models: z.array(LibraryModelSchema).default([]),
+    policies: z.array(PolicySchema).default([]),
+  })
+  .strict()
+  .superRefine((lib, ctx) => {
+    const known = new Set(lib.upstreams.map((u) => u.id));
+    lib.models.forEach((m, i) => {
+      if (!known.has(m.upstream)) {
+        ctx.addIssue({ code: "custom", path: ["models", i, "upstream"], message: `unknown upstream "${m.upstream}"` });
+      }
+    });
+  });
+export type LibraryFile = z.infer<typeof LibraryFileSchema>;
+
+/** What an API key may do on /v1. */
+export const ApiScopeSchema = z.enum(["completions", "route", "models", "feedback"]);
+export type ApiScope = z.infer<typeof ApiScopeSchema>;
+export const ALL_SCOPES: readonly ApiScope[] = ApiScopeSchema.options;
+
+/** An API key as stored: never the key itself, only its SHA-256. */
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  scopes: ApiScope[];
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** Everything routing needs from D1, loaded together and cached per isolate. */
+export interface Library {
+  models: LibraryModel[];
+  upstreams: Map<string, Upstream>;
+  policies: Map<string, Policy>;
+}

@@ -1,0 +1,27 @@
+import type { ApiKeyRecord } from "../db/records.ts";
+
+/** Worker bindings: D1, the admin token, and the upstream secrets named by `upstreams.secret_name`. */
+export interface Bindings {
+  DB: D1Database;
+  /** bearer token for /admin; when unset, /admin answers 403 admin_disabled */
+  ADMIN_TOKEN?: string;
+  /** "development" adds error details to 500 bodies */
+  ENVIRONMENT?: string;
+  /** upstream secrets, looked up by name */
+  [secretName: string]: unknown;
+}
+
+/** Per-request values set by middleware. */
+export interface Variables {
+  requestId: string;
+  /** performance.now() when the request arrived */
+  startedAt: number;
+  /** the authenticated key (set by apiKeyAuth on /v1) */
+  apiKey: ApiKeyRecord;
+}
+
+/** The one env type of every `new Hono<AppEnv>()`. */
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: Variables;
+}

@@ -1,0 +1,42 @@
+/**
+ * The edge as a route table: middleware, then thin handlers that translate HTTP to routing and back.
+ *   /healthz                       liveness (no auth)
+ *   /v1/chat/completions, /v1/completions, /v1/route, /v1/models, /v1/feedback   (API key)
+ *   /admin/{upstreams,models,policies,keys}                                     (admin token)
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "./app-env.ts";
+import { EdgeError } from "./edge-error.ts";
+import { renderError } from "./error-handler.ts";
+import { adminAuth } from "./middleware/admin-auth.ts";
+import { requestId } from "./middleware/request-id.ts";
+import { adminKeyRoutes } from "./routes/admin-keys.ts";
+import { adminLibraryRoutes } from "./routes/admin-library.ts";
+import { completionRoutes } from "./routes/completions.ts";
+import { feedbackRoutes } from "./routes/feedback.ts";
+import { modelRoutes } from "./routes/models.ts";
+import { routeRoutes } from "./routes/route.ts";
+
+/** Builds the edge app. */
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  app.get("/healthz", (c) => c.json({ ok: true }));
+
+  const v1 = new Hono<AppEnv>();
+  v1.route("/", completionRoutes());
+  v1.route("/", routeRoutes());
+  v1.route("/", modelRoutes());
+  v1.route("/", feedbackRoutes());
+  app.route("/v1", v1);
+
+  const admin = new Hono<AppEnv>();
+  admin.use(adminAuth());
+  admin.route("/", adminLibraryRoutes());
+  admin.route("/", adminKeyRoutes());
+  app.route("/admin", admin);
+
+  app.notFound((c) => renderError(new EdgeError("not_found", `no route for ${c.req.method} ${c.req.path}`), c));
+  app.onError(renderError);
+  return app;
+}

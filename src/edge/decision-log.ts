@@ -1,0 +1,67 @@
+/** Builds decision rows and writes them after the response (ctx.waitUntil), never on the request's path. */
+import type { Context } from "hono";
+import { openDatabase } from "../db/database.ts";
+import { insertDecision, type DecisionRow } from "../db/queries-decisions.ts";
+import type { AppEnv } from "./app-env.ts";
+import type { PromptView } from "./openai-request.ts";
+import type { Attempt } from "./upstream-proxy.ts";
+import type { RoutePlan } from "./routing-plan.ts";
+
+/** Which endpoint made the decision. */
+export type DecisionEndpoint = "chat.completions" | "completions" | "route";
+
+/** How the request ended, as decisions.status. */
+export type DecisionStatus = "routed" | "ok" | "upstream_error" | "upstream_unavailable" | "incomplete";
+
+/** What a decision row records beyond the plan. */
+export interface DecisionFacts {
+  endpoint: DecisionEndpoint;
+  requestedModel: string;
+  stream: boolean;
+  prompt: PromptView;
+  plan: RoutePlan;
+  chosen: string | null;
+  attempts: Attempt[];
+  status: DecisionStatus;
+  httpStatus: number;
+  upstreamLatencyMs: number | null;
+  tokensIn: number | null;
+  tokensOut: number | null;
+  /** performance.now() when the response ended */
+  endedAt: number;
+}
+
+/** The row for one decision of this request. */
+export function decisionRow(c: Context<AppEnv>, f: DecisionFacts): DecisionRow {
+  return {
+    id: c.get("requestId"),
+    createdAt: Date.now(),
+    keyId: c.get("apiKey")?.id ?? null,
+    endpoint: f.endpoint,
+    requestedModel: f.requestedModel,
+    stream: f.stream,
+    promptTokens: f.prompt.promptTokens,
+    maxTokens: f.prompt.maxTokens,
+    flags: JSON.stringify(f.plan.flags),
+    candidates: JSON.stringify(f.plan.decision.candidates),
+    chosen: f.chosen,
+    fallbacksTried: JSON.stringify(f.attempts),
+    status: f.status,
+    httpStatus: f.httpStatus,
+    upstreamLatencyMs: f.upstreamLatencyMs,
+    totalLatencyMs: f.endedAt - c.get("startedAt"),
+    tokensIn: f.tokensIn,
+    tokensOut: f.tokensOut,
+    routerVersion: f.plan.routerVersion,
+  };
+}
+
+/** Writes the row once `row` resolves, after the response; a failed write is logged, never thrown. */
+export function logDecision(c: Context<AppEnv>, row: Promise<DecisionRow> | DecisionRow): void {
+  const db = openDatabase(c.env.DB);
+  c.executionCtx.waitUntil(
+    Promise.resolve(row)
+      .then((r) => insertDecision(db, r))
+      .catch((err: unknown) => console.error(`[${c.get("requestId")}] decision row not written:`, err)),
+  );
+}

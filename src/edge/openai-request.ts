@@ -1,0 +1,97 @@
+/**
+ * The request bodies the edge reads. Only the fields routing needs are checked; every other OpenAI field
+ * passes through to the upstream untouched (loose objects).
+ */
+import { z } from "zod";
+
+const tokenLimit = z.number().int().positive().nullable().optional();
+const ContentPartSchema = z.looseObject({ type: z.string(), text: z.string().optional() });
+const MessageSchema = z.looseObject({
+  role: z.string().min(1),
+  content: z.union([z.string(), z.array(ContentPartSchema), z.null()]).optional(),
+});
+const PromptSchema = z.union([
+  z.string(),
+  z.array(z.string()).min(1),
+  z.array(z.number().int()).min(1),
+  z.array(z.array(z.number().int()).min(1)).min(1),
+]);
+
+/** POST /v1/chat/completions */
+export const ChatRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(MessageSchema).min(1),
+  stream: z.boolean().nullable().optional(),
+  max_tokens: tokenLimit,
+  max_completion_tokens: tokenLimit,
+  /** routing flags (src/routing/flags.ts), validated by the routing core */
+  routing: z.unknown().optional(),
+});
+export type ChatRequest = z.infer<typeof ChatRequestSchema>;
+
+/** POST /v1/completions */
+export const CompletionRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  prompt: PromptSchema,
+  stream: z.boolean().nullable().optional(),
+  max_tokens: tokenLimit,
+  routing: z.unknown().optional(),
+});
+export type CompletionRequest = z.infer<typeof CompletionRequestSchema>;
+
+/** POST /v1/route: a chat or a completion request, minus what only matters for generating. */
+export const RouteRequestSchema = z
+  .object({
+    model: z.string().min(1).default("auto"),
+    messages: z.array(MessageSchema).min(1).optional(),
+    prompt: PromptSchema.optional(),
+    max_tokens: tokenLimit,
+    max_completion_tokens: tokenLimit,
+    routing: z.unknown().optional(),
+  })
+  .strict()
+  .refine((r) => (r.messages === undefined) !== (r.prompt === undefined), {
+    message: "give exactly one of messages and prompt",
+    path: ["messages"],
+  });
+export type RouteRequest = z.infer<typeof RouteRequestSchema>;
+
+/** Generated tokens assumed for cost estimates when the request sets no limit. */
+export const DEFAULT_MAX_TOKENS = 256;
+
+/** The prompt as routing sees it: text for the quality predictor, token counts for the cost model. */
+export interface PromptView {
+  text: string;
+  promptTokens: number;
+  maxTokens: number;
+}
+
+/** The prompt of a chat, completion or route request. */
+export function promptView(
+  req: { messages?: ChatRequest["messages"]; prompt?: CompletionRequest["prompt"] } & {
+    max_tokens?: number | null;
+    max_completion_tokens?: number | null;
+  },
+  estimateTokens: (text: string) => number,
+): PromptView {
+  const maxTokens = req.max_completion_tokens ?? req.max_tokens ?? DEFAULT_MAX_TOKENS;
+  if (req.messages) {
+    const text = req.messages.map(messageText).join("\n");
+    return { text, promptTokens: estimateTokens(text), maxTokens };
+  }
+  const prompt = req.prompt ?? "";
+  if (typeof prompt === "string") return { text: prompt, promptTokens: estimateTokens(prompt), maxTokens };
+  if (prompt.every((p) => typeof p === "string")) {
+    const text = prompt.join("\n");
+    return { text, promptTokens: estimateTokens(text), maxTokens };
+  }
+  // Pre-tokenised prompts: the count is exact; there is no text for the predictor.
+  const tokens = prompt.reduce<number>((n, p) => n + (Array.isArray(p) ? p.length : 1), 0);
+  return { text: "", promptTokens: tokens, maxTokens };
+}
+
+function messageText(m: ChatRequest["messages"][number]): string {
+  if (typeof m.content === "string") return m.content;
+  if (Array.isArray(m.content)) return m.content.map((p) => p.text ?? "").join(" ");
+  return "";
+}

@@ -1,0 +1,122 @@
+/** POST /v1/chat/completions and /v1/completions: route, then proxy to the chosen model's upstream. */
+import { Hono, type Context } from "hono";
+import type { z } from "zod";
+import { estimatePromptTokens } from "../../routing/cost-model.ts";
+import type { AppEnv } from "../app-env.ts";
+import { decisionRow, logDecision, type DecisionEndpoint, type DecisionFacts } from "../decision-log.ts";
+import { EdgeError } from "../edge-error.ts";
+import { getLibrary } from "../library-cache.ts";
+import { apiKeyAuth } from "../middleware/api-key-auth.ts";
+import { ChatRequestSchema, CompletionRequestSchema, promptView } from "../openai-request.ts";
+import { getPredictor } from "../predictor.ts";
+import { parseJsonBody } from "../request-body.ts";
+import { planRoute } from "../routing-plan.ts";
+import { sendToFirstAvailable } from "../upstream-proxy.ts";
+import { tapUsage } from "../usage-tap.ts";
+
+/** Response headers naming the model that answered and the decision (= request) id. */
+export const MODEL_HEADER = "x-switchyard-model";
+export const DECISION_HEADER = "x-switchyard-decision";
+
+/** The two generation endpoints, mounted under /v1. */
+export function completionRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const auth = apiKeyAuth("completions");
+  app.post("/chat/completions", auth, (c) => complete(c, "chat.completions", "/chat/completions", ChatRequestSchema));
+  app.post("/completions", auth, (c) => complete(c, "completions", "/completions", CompletionRequestSchema));
+  return app;
+}
+
+async function complete(
+  c: Context<AppEnv>,
+  endpoint: DecisionEndpoint,
+  path: string,
+  schema: typeof ChatRequestSchema | typeof CompletionRequestSchema,
+): Promise<Response> {
+  const body: z.infer<typeof schema> = await parseJsonBody(c, schema);
+  const prompt = promptView(body, estimatePromptTokens);
+  const [library, predictor] = await Promise.all([getLibrary(c), getPredictor(c.env)]);
+  const plan = await planRoute({
+    library,
+    model: body.model,
+    flagsHeader: c.req.header("x-switchyard-flags"),
+    flagsBody: body.routing,
+    prompt,
+    predictor,
+    now: new Date(),
+  });
+  const { routing: _routing, ...forward } = body;
+  const outcome = await sendToFirstAvailable(
+    plan.targets,
+    path,
+    (t) => JSON.stringify({ ...forward, model: t.model.upstreamModel ?? t.model.id }),
+    c.env,
+  );
+  const stream = body.stream === true;
+  const facts = { endpoint, requestedModel: body.model, stream, prompt, plan };
+
+  if (!outcome.ok) {
+    logDecision(c, decisionRow(c, failed(facts, outcome.attempts)));
+    const tried = outcome.attempts.map((a) => `${a.model} via ${a.upstream}: ${a.error}`).join("; ");
+    throw new EdgeError("upstream_unavailable", `no upstream answered (${tried})`);
+  }
+
+  const { response, target, attempts, upstreamLatencyMs } = outcome;
+  const contentType = response.headers.get("content-type") ?? "application/json";
+  const headers = new Headers({ "content-type": contentType });
+  if (contentType.startsWith("text/event-stream")) headers.set("cache-control", "no-cache");
+  headers.set(MODEL_HEADER, target.model.id);
+  headers.set(DECISION_HEADER, c.get("requestId"));
+  if (attempts.length > 0) headers.set("x-switchyard-fallbacks", String(attempts.length));
+
+  if (!response.body) {
+    logDecision(c, decisionRow(c, served(facts, outcome, response.status, performance.now(), null, null, true)));
+    return new Response(null, { status: response.status, headers });
+  }
+  const tap = tapUsage(response.body, contentType.startsWith("text/event-stream"));
+  logDecision(
+    c,
+    tap.outcome.then((o) =>
+      decisionRow(c, served(facts, outcome, response.status, o.endedAt, o.usage.tokensIn, o.usage.tokensOut, o.completed)),
+    ),
+  );
+  return new Response(tap.body, { status: response.status, headers });
+}
+
+type Facts = Pick<DecisionFacts, "endpoint" | "requestedModel" | "stream" | "prompt" | "plan">;
+
+function failed(facts: Facts, attempts: DecisionFacts["attempts"]): DecisionFacts {
+  return {
+    ...facts,
+    chosen: null,
+    attempts,
+    status: "upstream_unavailable",
+    httpStatus: 502,
+    upstreamLatencyMs: null,
+    tokensIn: null,
+    tokensOut: null,
+    endedAt: performance.now(),
+  };
+}
+
+function served(
+  facts: Facts,
+  outcome: { target: { model: { id: string } }; attempts: DecisionFacts["attempts"]; upstreamLatencyMs: number },
+  httpStatus: number,
+  endedAt: number,
+  tokensIn: number | null,
+  tokensOut: number | null,
+  completed: boolean,
+): DecisionFacts {
+  return {
+    ...facts,
+    chosen: outcome.target.model.id,
+    attempts: outcome.attempts,
+    status: !completed ? "incomplete" : httpStatus >= 400 ? "upstream_error" : "ok",
+    httpStatus,
+    upstreamLatencyMs: outcome.upstreamLatencyMs,
+    tokensIn,
+    tokensOut,
+    endedAt,
+  };
+}

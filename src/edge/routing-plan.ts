@@ -1,0 +1,105 @@
+/** Turns a request's model field, flags and prompt into a ranked list of upstream targets. */
+import type { Library, LibraryModel, Policy, Upstream } from "../db/records.ts";
+import { decide, type Decision } from "../routing/decide.ts";
+import { parseFlagsBody, parseFlagsHeader, resolveFlags, type Flags } from "../routing/flags.ts";
+import type { QualityPredictor } from "../routing/quality-predictor.ts";
+import { EdgeError } from "./edge-error.ts";
+import type { PromptView } from "./openai-request.ts";
+
+/** Most candidates tried for one request (the chosen one plus fallbacks). */
+export const MAX_ATTEMPTS = 3;
+
+/** The policy plain "auto" uses when the library has one by this name. */
+export const DEFAULT_POLICY = "default";
+
+/** A model and the upstream that serves it. */
+export interface Target {
+  model: LibraryModel;
+  upstream: Upstream;
+}
+
+/** The routing outcome of one request. */
+export interface RoutePlan {
+  decision: Decision;
+  flags: Flags;
+  /** candidates to try, best first (at most MAX_ATTEMPTS) */
+  targets: Target[];
+  routerVersion: string;
+}
+
+/** What planRoute needs from the request. */
+export interface RouteInput {
+  library: Library;
+  /** the request's `model`: "auto", "auto:<policy>" or a library id */
+  model: string;
+  /** the x-switchyard-flags header, if sent */
+  flagsHeader: string | undefined;
+  /** the body's `routing` object, if sent */
+  flagsBody: unknown;
+  prompt: PromptView;
+  predictor: QualityPredictor;
+  now: Date;
+}
+
+/**
+ * Resolves flags (body over header over policy), predicts quality, runs the Tryage decision.
+ * @throws EdgeError unknown_policy, model_not_found, no_feasible_model; FlagError for bad flags.
+ */
+export async function planRoute(input: RouteInput): Promise<RoutePlan> {
+  const { library, model } = input;
+  const policy = policyFor(library, model);
+  const flags = resolveFlags({
+    ...(policy ? { policy: policy.flags } : {}),
+    ...(input.flagsHeader !== undefined ? { header: parseFlagsHeader(input.flagsHeader) } : {}),
+    ...(input.flagsBody !== undefined ? { body: parseFlagsBody(input.flagsBody) } : {}),
+  });
+  const servable = library.models.filter((m) => m.enabled && library.upstreams.get(m.upstream)?.enabled);
+  const cards = isAuto(model) ? servable : [namedModel(servable, model)];
+  if (cards.length === 0) throw new EdgeError("no_feasible_model", "the library has no enabled model to route to");
+
+  const quality = await input.predictor.predict(input.prompt.text, cards);
+  const decision = decide({
+    cards,
+    quality,
+    flags,
+    prompt: { promptTokens: input.prompt.promptTokens, maxTokens: input.prompt.maxTokens },
+    now: input.now,
+  });
+  if (decision.chosen === null) {
+    throw new EdgeError("no_feasible_model", `no model meets the routing constraints: ${decision.reasons.join(" ")}`);
+  }
+  const byId = new Map(cards.map((m) => [m.id, m]));
+  const targets = decision.candidates.slice(0, MAX_ATTEMPTS).map((c) => {
+    const m = byId.get(c.id) as LibraryModel;
+    return { model: m, upstream: library.upstreams.get(m.upstream) as Upstream };
+  });
+  return { decision, flags, targets, routerVersion: input.predictor.version };
+}
+
+function isAuto(model: string): boolean {
+  return model === "auto" || model.startsWith("auto:");
+}
+
+function policyFor(library: Library, model: string): Policy | undefined {
+  if (model === "auto") return library.policies.get(DEFAULT_POLICY);
+  if (!model.startsWith("auto:")) return undefined;
+  const name = model.slice("auto:".length);
+  const policy = library.policies.get(name);
+  if (!policy) {
+    const known = [...library.policies.keys()].sort().join(", ") || "none";
+    throw new EdgeError("unknown_policy", `unknown routing policy "${name}" (known: ${known})`, "model");
+  }
+  return policy;
+}
+
+function namedModel(servable: LibraryModel[], id: string): LibraryModel {
+  const m = servable.find((x) => x.id === id);
+  if (!m) {
+    throw new EdgeError(
+      "model_not_found",
+      `model "${id}" is not in the library or is disabled (use "auto", "auto:<policy>" or an id from /v1/models)`,
+      "model",
+    );
+  }
+  return m;
+}
