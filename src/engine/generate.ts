@@ -1,4 +1,5 @@
 import type { CausalLM } from "./models/causal-lm.ts";
+import type { StopMatcher } from "./stop-sequences.ts";
 
 /** Picks the next token id from a row of logits [vocab] (see createSampler in sampling.ts). */
 export type Sampler = (logits: Float32Array) => number;
@@ -9,21 +10,13 @@ export interface Detokenizer {
   readonly eosTokenIds: readonly number[];
 }
 
-/**
- * Cuts generated text at the first stop sequence, holding back any tail that may still grow into one.
- * push() returns the text that is safe to emit now; flush() the held-back tail once generation ends otherwise.
- */
-export interface StopFilter {
-  push(text: string): { text: string; stopped: boolean };
-  flush(): string;
-}
-
 /** Options of one generation. */
 export interface GenerateOptions {
   /** the most tokens to generate (generation also ends at the model's context length) */
   maxTokens: number;
   sample: Sampler;
-  stop: StopFilter;
+  /** cuts the text at a stop sequence (createStopMatcher; one with no sequences never stops) */
+  stop: StopMatcher;
   /** keep going past end-of-sequence tokens (benchmarks, load tests) */
   ignoreEos?: boolean;
   /** awaited after each decode step, so a server can interleave other requests and flush streamed bytes */

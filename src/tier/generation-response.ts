@@ -1,0 +1,137 @@
+import type { Context } from "hono";
+import { type GenerationEvent, generate } from "../engine/generate.ts";
+import type { ModelHost } from "../engine/model-host.ts";
+import { createSampler } from "../engine/sampling.ts";
+import { createStopMatcher } from "../engine/stop-sequences.ts";
+import type { AppEnv, TierDeps } from "./app-env.ts";
+import type { ResponseIdentity, ResponseShape, Usage } from "./openai-shapes.ts";
+import { TierError } from "./tier-error.ts";
+
+/** One validated generation request, whatever endpoint it came through. */
+export interface GenerationJob {
+  host: ModelHost;
+  promptIds: number[];
+  maxTokens: number | null;
+  temperature: number;
+  topP: number | null;
+  topK: number | null;
+  seed: number | null;
+  stop: string[];
+  ignoreEos: boolean;
+  stream: boolean;
+  includeUsage: boolean;
+}
+
+/** Lets the event loop run between decode steps: other requests get admitted or refused, streamed bytes leave. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** max_tokens for a job: the request's, else the tier default; refused when prompt + max_tokens exceed the context. */
+function tokenBudget(job: GenerationJob, defaultMaxTokens: number): number {
+  const context = job.host.card.contextLength;
+  const left = context - job.promptIds.length;
+  if (left <= 0) {
+    throw new TierError("context_length_exceeded", `the prompt has ${job.promptIds.length} tokens; model '${job.host.id}' has a context of ${context}`, "messages");
+  }
+  if (job.maxTokens === null) return Math.min(defaultMaxTokens, left);
+  if (job.maxTokens > left) {
+    throw new TierError("context_length_exceeded", `the prompt (${job.promptIds.length} tokens) plus max_tokens (${job.maxTokens}) exceed model '${job.host.id}''s context of ${context}`, "max_tokens");
+  }
+  return job.maxTokens;
+}
+
+function usageOf(done: Extract<GenerationEvent, { type: "done" }>): Usage {
+  return { prompt_tokens: done.promptTokens, completion_tokens: done.completionTokens, total_tokens: done.promptTokens + done.completionTokens };
+}
+
+const sse = (obj: object | string) => `data: ${typeof obj === "string" ? obj : JSON.stringify(obj)}\n\n`;
+
+/**
+ * Runs a job under the scheduler and answers in `shape`: one JSON body, or an SSE stream of chunks ending in
+ * `data: [DONE]`. The slot is held until the last token (or the client leaves), and released exactly once.
+ */
+export async function respondWithGeneration(c: Context<AppEnv>, deps: TierDeps, job: GenerationJob, shape: ResponseShape): Promise<Response> {
+  const maxTokens = tokenBudget(job, deps.defaultMaxTokens);
+  const slot = await deps.scheduler.acquire(job.host.id, c.req.raw.signal);
+  let released = false;
+  const finish = (usage: Usage | null) => {
+    if (released) return;
+    released = true;
+    slot.release();
+    if (usage) {
+      deps.metrics.addTokens(job.host.id, "prompt", usage.prompt_tokens);
+      deps.metrics.addTokens(job.host.id, "completion", usage.completion_tokens);
+    }
+  };
+  const who: ResponseIdentity = { id: `${shape.idPrefix}${crypto.randomUUID()}`, created: Math.floor(Date.now() / 1000), model: job.host.id };
+  let events: AsyncGenerator<GenerationEvent, void, undefined>;
+  try {
+    events = generate(job.host.model, job.host.tokenizer, job.promptIds, {
+      maxTokens,
+      sample: createSampler({ temperature: job.temperature, topP: job.topP ?? undefined, topK: job.topK ?? undefined, seed: job.seed ?? undefined }),
+      stop: createStopMatcher(job.stop),
+      ignoreEos: job.ignoreEos,
+      pause: yieldToEventLoop,
+    });
+  } catch (err) {
+    finish(null);
+    throw err;
+  }
+
+  if (!job.stream) {
+    let text = "";
+    try {
+      for await (const ev of events) {
+        if (ev.type === "text") text += ev.text;
+        else {
+          const usage = usageOf(ev);
+          finish(usage);
+          return c.json(shape.full(who, text, ev.finishReason, usage));
+        }
+      }
+    } finally {
+      finish(null);
+    }
+    throw new TierError("internal_error", "generation ended without a summary");
+  }
+
+  const encoder = new TextEncoder();
+  const opening = shape.opening(who);
+  let opened = opening === null;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        if (!opened) {
+          opened = true;
+          if (opening) controller.enqueue(encoder.encode(sse(opening)));
+          return;
+        }
+        const r = await events.next();
+        if (r.done) return;
+        const ev = r.value;
+        if (ev.type === "text") {
+          controller.enqueue(encoder.encode(sse(shape.chunk(who, ev.text, null, null))));
+          return;
+        }
+        const usage = usageOf(ev);
+        finish(usage);
+        let tail = sse(shape.chunk(who, null, ev.finishReason, usage));
+        if (job.includeUsage) tail += sse(shape.usageChunk(who, usage));
+        controller.enqueue(encoder.encode(tail + sse("[DONE]")));
+        controller.close();
+      } catch (err) {
+        // Headers are gone: report in-band, as OpenAI does, then end the stream.
+        finish(null);
+        const e = err instanceof TierError ? err : new TierError("internal_error", err instanceof Error ? err.message : String(err));
+        controller.enqueue(encoder.encode(sse(e.toBody(c.get("requestId"))) + sse("[DONE]")));
+        controller.close();
+      }
+    },
+    async cancel() {
+      finish(null);
+      await events.return();
+    },
+  });
+  return new Response(body, {
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
+  });
+}
