@@ -1,5 +1,6 @@
 import type { KvCache } from "../../ops.ts";
 import { tensor, type Tensor } from "../../tensor.ts";
+import { dotProduct } from "./dot-product.ts";
 import { dims2, dims3, ShapeError } from "./shape-check.ts";
 
 const INITIAL_ROWS = 16;
@@ -41,7 +42,8 @@ export function kvAppend(cache: KvCache, k: Tensor, v: Tensor): void {
 
 /**
  * Causal attention with grouped KV heads over the cache, which already holds the n query tokens at its end.
- * One score row of length t is reused for every (query, head): memory O(t), never n×t.
+ * One score row of length t is reused for every (query, head): memory O(t), never n×t. Two passes (scores and
+ * max, then weights and values) keep it the plain formula a GPU kernel is checked against.
  * q [n, h, hd] → [n, h·hd].
  */
 export function attention(q: Tensor, cache: KvCache, scale: number): Tensor {
@@ -67,9 +69,7 @@ export function attention(q: Tensor, cache: KvCache, scale: number): Tensor {
       let max = -Infinity;
       for (let j = 0; j <= last; j++) {
         const kr = j * width + ko;
-        let dot = 0;
-        for (let e = 0; e < hd; e++) dot += qd[qo + e]! * kd[kr + e]!;
-        const sc = dot * scale;
+        const sc = dotProduct(qd, qo, kd, kr, hd) * scale;
         scores[j] = sc;
         if (sc > max) max = sc;
       }

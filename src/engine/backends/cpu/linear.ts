@@ -1,4 +1,5 @@
 import { tensor, type Tensor } from "../../tensor.ts";
+import { dotProduct } from "./dot-product.ts";
 import { dims2, expectShape, ShapeError } from "./shape-check.ts";
 
 /** Rows of x handled together, so each weight row is read once per block instead of once per row. */
@@ -44,13 +45,7 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
     }
   }
   for (; i < n; i++) {
-    const xo = i * k;
-    for (let o = 0; o < m; o++) {
-      const wo = o * k;
-      let s = 0;
-      for (let j = 0; j < k; j++) s += xd[xo + j]! * wd[wo + j]!;
-      out[i * m + o] = s + (bd ? bd[o]! : 0);
-    }
+    for (let o = 0; o < m; o++) out[i * m + o] = dotProduct(xd, i * k, wd, o * k, k) + (bd ? bd[o]! : 0);
   }
   return tensor([n, m], out);
 }
