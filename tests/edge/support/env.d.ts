@@ -1,0 +1,15 @@
+import type { D1Migration } from "cloudflare:test";
+import type { UpstreamUrls } from "./upstream-urls.ts";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      DB: D1Database;
+      ADMIN_TOKEN: string;
+      UP_A_KEY: string;
+      ENVIRONMENT: string;
+      TEST_MIGRATIONS: D1Migration[];
+      UPSTREAMS: UpstreamUrls;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/** Base URLs of the loopback upstreams the global setup starts (each ends in /v1). */
+export interface UpstreamUrls {
+  /** answers; expects the bearer key sk-upstream-a */
+  a: string;
+  /** answers; no key */
+  b: string;
+  /** always 503 */
+  failing: string;
+  /** always 422 (a client error the edge must pass through, not retry) */
+  refusing: string;
+  /** waits 5 s before the headers */
+  slow: string;
+  /** nothing listens */
+  down: string;
+}

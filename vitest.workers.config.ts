@@ -1,0 +1,30 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { join } from "node:path";
+import { defineConfig } from "vitest/config";
+
+// Edge suites: the Worker runs inside workerd with a real local D1 built from the real migrations; the
+// upstreams it proxies to are real HTTP servers on loopback, started in Node by the global setup.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(join(import.meta.dirname, "migrations"));
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ADMIN_TOKEN: "test-admin-token",
+            UP_A_KEY: "sk-upstream-a",
+            UPSTREAMS: inject("upstreams"),
+          },
+        },
+      })),
+    ],
+    test: {
+      include: ["tests/edge/**/*.test.ts"],
+      globalSetup: ["tests/edge/support/global-setup.ts"],
+      setupFiles: ["tests/edge/support/apply-migrations.ts"],
+      testTimeout: 30_000,
+    },
+  };
+});
