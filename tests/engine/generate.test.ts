@@ -1,0 +1,97 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cpuOps } from "../../src/engine/backends/cpu/index.ts";
+import { loadCheckpoint } from "../../src/engine/checkpoint/load-checkpoint.ts";
+import { type GenerateOptions, type GenerationEvent, generate } from "../../src/engine/generate.ts";
+import { createModel } from "../../src/engine/models/registry.ts";
+import { createSampler } from "../../src/engine/sampling.ts";
+import { createStopMatcher } from "../../src/engine/stop-sequences.ts";
+
+const FIXTURES = join(import.meta.dirname, "../fixtures/reference");
+
+interface Reference {
+  greedy: { prompt_ids: number[]; new_ids: number[] };
+}
+
+async function fixture(name: string) {
+  const dir = join(FIXTURES, name);
+  const ckpt = await loadCheckpoint(dir);
+  const ref = JSON.parse(readFileSync(join(dir, "reference.json"), "utf8")) as Reference;
+  return { model: createModel(ckpt, cpuOps), tokenizer: ckpt.tokenizer, ref };
+}
+
+type Done = Extract<GenerationEvent, { type: "done" }>;
+
+/** Runs a generation to its end: the text as streamed, and the summary. */
+async function run(f: Awaited<ReturnType<typeof fixture>>, prompt: number[], opts: Partial<GenerateOptions>) {
+  let text = "";
+  let done: Done | undefined;
+  const options: GenerateOptions = { maxTokens: 16, sample: createSampler({ temperature: 0 }), stop: createStopMatcher([]), ...opts };
+  for await (const ev of generate(f.model, f.tokenizer, prompt, options)) {
+    if (ev.type === "text") text += ev.text;
+    else done = ev;
+  }
+  if (!done) throw new Error("no summary");
+  return { text, done };
+}
+
+describe("generate", () => {
+  it.each(["mamba", "mamba2", "llama", "bamba", "jamba"])("%s: greedy decoding gives transformers' greedy tokens", async (name) => {
+    const f = await fixture(name);
+    const { done } = await run(f, f.ref.greedy.prompt_ids, { maxTokens: f.ref.greedy.new_ids.length, ignoreEos: true });
+    expect(done.tokenIds).toEqual(f.ref.greedy.new_ids);
+    expect(done.finishReason).toBe("length");
+  });
+
+  it("streams exactly the decoded text of the generated ids", async () => {
+    const f = await fixture("llama");
+    const prompt = f.tokenizer.encode("Once upon a time");
+    const { text, done } = await run(f, prompt, { sample: createSampler({ temperature: 1, seed: 5 }), maxTokens: 24, ignoreEos: true });
+    expect(text).toBe(f.tokenizer.decode(done.tokenIds, { skipSpecialTokens: true }));
+  });
+
+  it("repeats itself with the same seed and differs with another", async () => {
+    const f = await fixture("bamba");
+    const prompt = f.tokenizer.encode("Hello");
+    const sampled = (seed: number) => run(f, prompt, { sample: createSampler({ temperature: 1, seed }), maxTokens: 24, ignoreEos: true });
+    const [a, b, c] = [await sampled(42), await sampled(42), await sampled(43)];
+    expect(a.done.tokenIds).toEqual(b.done.tokenIds);
+    expect(a.done.tokenIds).not.toEqual(c.done.tokenIds);
+  });
+
+  it("stops at max_tokens with finish reason length and counts the tokens", async () => {
+    const f = await fixture("mamba");
+    const { done } = await run(f, [1, 2, 3], { maxTokens: 5, ignoreEos: true });
+    expect(done).toMatchObject({ finishReason: "length", promptTokens: 3, completionTokens: 5 });
+  });
+
+  it("cuts the text before a stop sequence and ends with finish reason stop", async () => {
+    const f = await fixture("mamba2");
+    const prompt = f.tokenizer.encode("The weather today");
+    const free = await run(f, prompt, { maxTokens: 24, ignoreEos: true });
+    const stop = free.text.slice(4, 6);
+    const cut = await run(f, prompt, { maxTokens: 24, ignoreEos: true, stop: createStopMatcher([stop]) });
+    expect(cut.text).toBe(free.text.slice(0, free.text.indexOf(stop)));
+    expect(cut.done.finishReason).toBe("stop");
+  });
+
+  it("ends at an end-of-sequence token without emitting it", async () => {
+    const f = await fixture("llama");
+    const first = f.ref.greedy.new_ids[0] ?? 0;
+    const tokenizer = { decode: f.tokenizer.decode.bind(f.tokenizer), eosTokenIds: [first] };
+    let done: Done | undefined;
+    const opts: GenerateOptions = { maxTokens: 8, sample: createSampler({ temperature: 0 }), stop: createStopMatcher([]) };
+    for await (const ev of generate(f.model, tokenizer, f.ref.greedy.prompt_ids, opts)) if (ev.type === "done") done = ev;
+    expect(done).toMatchObject({ finishReason: "stop", completionTokens: 0, tokenIds: [] });
+  });
+
+  it("never runs past the context length", async () => {
+    const f = await fixture("llama");
+    const context = f.model.facts.contextLength;
+    const prompt = Array.from({ length: context - 3 }, (_, i) => (i % 200) + 10);
+    const { done } = await run(f, prompt, { maxTokens: 50, ignoreEos: true });
+    expect(done).toMatchObject({ finishReason: "length", completionTokens: 3 });
+    await expect(run(f, [...prompt, 1, 2, 3], {})).rejects.toThrow(/context/);
+  });
+});
