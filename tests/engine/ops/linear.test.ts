@@ -4,9 +4,12 @@ import { tensor } from "../../../src/engine/tensor.ts";
 import { randomTensor, rng, worstRatio } from "./random-tensor.ts";
 
 describe("linear", () => {
-  it.each([1, 3, 4, 7, 9])("equals the naive x·Wᵀ + b for %i rows (block remainder included)", (n) => {
-    const next = rng(n);
-    const [k, m] = [13, 6];
+  // 7 and 6 outputs: the 4×2 and 1×4 register blocks and their remainders
+  it.each([
+    [1, 7], [3, 6], [4, 7], [7, 6], [9, 7],
+  ])("equals the naive x·Wᵀ + b for %i rows, %i outputs (block remainders included)", (n, m) => {
+    const next = rng(n * m);
+    const k = 13;
     const x = randomTensor(next, [n, k]);
     const w = randomTensor(next, [m, k]);
     const b = randomTensor(next, [m]);

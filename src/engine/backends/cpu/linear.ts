@@ -7,7 +7,8 @@ const ROW_BLOCK = 4;
 
 /**
  * y = x·Wᵀ (+ b): x [n, k], w [m, k], b [m] → [n, m]. Both operands are walked along contiguous rows; a block of
- * four input rows shares every weight row read (the weights dominate memory traffic for decode and prefill).
+ * four input rows shares every pair of weight rows read (the weights dominate memory traffic for decode and
+ * prefill), and the eight running sums keep the multiply-adds independent.
  */
 export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
   const [n, k] = dims2("linear", "x", x);
@@ -24,28 +25,80 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
     const x1 = x0 + k;
     const x2 = x1 + k;
     const x3 = x2 + k;
-    for (let o = 0; o < m; o++) {
-      const wo = o * k;
+    let o = 0;
+    // 4 rows × 2 outputs: eight independent sums per pass, six loads for eight multiply-adds
+    for (; o + 2 <= m; o += 2) {
+      const wa = o * k;
+      const wb = wa + k;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      let b3 = 0;
+      for (let j = 0; j < k; j++) {
+        const va = wd[wa + j]!;
+        const vb = wd[wb + j]!;
+        const x0j = xd[x0 + j]!;
+        const x1j = xd[x1 + j]!;
+        const x2j = xd[x2 + j]!;
+        const x3j = xd[x3 + j]!;
+        a0 += x0j * va;
+        a1 += x1j * va;
+        a2 += x2j * va;
+        a3 += x3j * va;
+        b0 += x0j * vb;
+        b1 += x1j * vb;
+        b2 += x2j * vb;
+        b3 += x3j * vb;
+      }
+      const ba = bd ? bd[o]! : 0;
+      const bb = bd ? bd[o + 1]! : 0;
+      out[i * m + o] = a0 + ba;
+      out[(i + 1) * m + o] = a1 + ba;
+      out[(i + 2) * m + o] = a2 + ba;
+      out[(i + 3) * m + o] = a3 + ba;
+      out[i * m + o + 1] = b0 + bb;
+      out[(i + 1) * m + o + 1] = b1 + bb;
+      out[(i + 2) * m + o + 1] = b2 + bb;
+      out[(i + 3) * m + o + 1] = b3 + bb;
+    }
+    for (; o < m; o++) {
+      const bias = bd ? bd[o]! : 0;
+      out[i * m + o] = dotProduct(xd, x0, wd, o * k, k) + bias;
+      out[(i + 1) * m + o] = dotProduct(xd, x1, wd, o * k, k) + bias;
+      out[(i + 2) * m + o] = dotProduct(xd, x2, wd, o * k, k) + bias;
+      out[(i + 3) * m + o] = dotProduct(xd, x3, wd, o * k, k) + bias;
+    }
+  }
+  for (; i < n; i++) {
+    const xo = i * k;
+    let o = 0;
+    // 1 row × 4 outputs (decode): the x value loaded once feeds four independent sums
+    for (; o + 4 <= m; o += 4) {
+      const w0 = o * k;
+      const w1 = w0 + k;
+      const w2 = w1 + k;
+      const w3 = w2 + k;
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
       let s3 = 0;
       for (let j = 0; j < k; j++) {
-        const wv = wd[wo + j]!;
-        s0 += xd[x0 + j]! * wv;
-        s1 += xd[x1 + j]! * wv;
-        s2 += xd[x2 + j]! * wv;
-        s3 += xd[x3 + j]! * wv;
+        const xv = xd[xo + j]!;
+        s0 += xv * wd[w0 + j]!;
+        s1 += xv * wd[w1 + j]!;
+        s2 += xv * wd[w2 + j]!;
+        s3 += xv * wd[w3 + j]!;
       }
-      const bias = bd ? bd[o]! : 0;
-      out[i * m + o] = s0 + bias;
-      out[(i + 1) * m + o] = s1 + bias;
-      out[(i + 2) * m + o] = s2 + bias;
-      out[(i + 3) * m + o] = s3 + bias;
+      out[i * m + o] = s0 + (bd ? bd[o]! : 0);
+      out[i * m + o + 1] = s1 + (bd ? bd[o + 1]! : 0);
+      out[i * m + o + 2] = s2 + (bd ? bd[o + 2]! : 0);
+      out[i * m + o + 3] = s3 + (bd ? bd[o + 3]! : 0);
     }
-  }
-  for (; i < n; i++) {
-    for (let o = 0; o < m; o++) out[i * m + o] = dotProduct(xd, i * k, wd, o * k, k) + (bd ? bd[o]! : 0);
+    for (; o < m; o++) out[i * m + o] = dotProduct(xd, xo, wd, o * k, k) + (bd ? bd[o]! : 0);
   }
   return tensor([n, m], out);
 }
