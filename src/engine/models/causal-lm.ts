@@ -1,15 +1,9 @@
+import type { TensorStore } from "../checkpoint/tensor-store.ts";
 import type { KvCache } from "../ops.ts";
 import type { Tensor } from "../tensor.ts";
 
-/**
- * Named weights of a checkpoint. src/engine/checkpoint's TensorStore satisfies it; `get` throws an error naming
- * the tensor when it is missing or its shape differs from `expectShape`.
- */
-export interface WeightStore {
-  names(): string[];
-  has(name: string): boolean;
-  get(name: string, expectShape?: readonly number[]): Tensor;
-}
+/** Named weights of a checkpoint (the checkpoint loader's TensorStore): what model factories read from. */
+export type WeightStore = TensorStore;
 
 /** What the router's architecture card needs from a loaded model. */
 export interface ModelFacts {

@@ -4,23 +4,23 @@ import { createModel, SUPPORTED_ARCHITECTURES } from "../../../src/engine/models
 import { readFixture } from "./fixture-store.ts";
 
 /** The fixture's config with some keys replaced (undefined deletes), loaded against its real weights. */
-function loadWith(name: string, patch: Record<string, unknown>) {
-  const { config, tensors } = readFixture(name);
+async function loadWith(name: string, patch: Record<string, unknown>) {
+  const { config, tensors } = await readFixture(name);
   const changed: Record<string, unknown> = { ...structuredClone(config), ...patch };
   for (const [k, v] of Object.entries(patch)) if (v === undefined) delete changed[k];
   return () => createModel({ config: changed, tensors }, cpuOps);
 }
 
 describe("createModel: architecture", () => {
-  it("names config.json, the architecture and the supported ones for an unknown architecture", () => {
-    expect(loadWith("llama", { architectures: ["GPT2LMHeadModel"] })).toThrow(
+  it("names config.json, the architecture and the supported ones for an unknown architecture", async () => {
+    expect(await loadWith("llama", { architectures: ["GPT2LMHeadModel"] })).toThrow(
       /config\.json: architecture "GPT2LMHeadModel" is not supported; supported: MambaForCausalLM, Mamba2ForCausalLM, LlamaForCausalLM, BambaForCausalLM, JambaForCausalLM/,
     );
     expect(SUPPORTED_ARCHITECTURES).toHaveLength(5);
   });
 
-  it("fails when architectures is missing", () => {
-    expect(loadWith("llama", { architectures: undefined })).toThrow(/config\.json: "architectures" must be a list/);
+  it("fails when architectures is missing", async () => {
+    expect(await loadWith("llama", { architectures: undefined })).toThrow(/config\.json: "architectures" must be a list/);
   });
 });
 
@@ -46,12 +46,12 @@ describe("createModel: odd config values name config.json and the key", () => {
     ["jamba", { attn_layer_offset: 4 }, /"attn_layer_offset" \(4\) must be below attn_layer_period \(4\)/],
     ["jamba", { num_experts_per_tok: 5 }, /"num_experts_per_tok" \(5\) exceeds num_experts \(4\)/],
     ["jamba", { sliding_window: 128 }, /"sliding_window" must be null/],
-  ] as const)("%s with %j", (name, patch, message) => {
-    expect(loadWith(name, patch)).toThrow(message);
+  ] as const)("%s with %j", async (name, patch, message) => {
+    expect(await loadWith(name, patch)).toThrow(message);
   });
 
-  it("reads the pre-5.0 rope layout (rope_theta + rope_scaling) the same as rope_parameters", () => {
-    const { config, tensors, reference } = readFixture("llama-rope-llama3");
+  it("reads the pre-5.0 rope layout (rope_theta + rope_scaling) the same as rope_parameters", async () => {
+    const { config, tensors, reference } = await readFixture("llama-rope-llama3");
     const params = config.rope_parameters as Record<string, unknown>;
     const { rope_theta, ...scaling } = params;
     const legacy: Record<string, unknown> = { ...config, rope_theta, rope_scaling: scaling };

@@ -60,8 +60,9 @@ const FIXTURE_NAMES = [
   "jamba", "jamba-sharded",
 ];
 
-describe.each(FIXTURE_NAMES)("reference fixture %s (HF transformers 5.17, fp32)", (name) => {
-  const { config, tensors, reference } = readFixture(name);
+const fixtures = await Promise.all(FIXTURE_NAMES.map(async (name) => ({ name, ...(await readFixture(name)) })));
+
+describe.each(fixtures)("reference fixture $name (HF transformers 5.17, fp32)", ({ config, tensors, reference }) => {
   const model = createModel({ config, tensors }, cpuOps);
   const prefill = model.forward(reference.input_ids, model.newState(), { allLogits: true });
 

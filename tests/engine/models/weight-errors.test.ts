@@ -16,34 +16,34 @@ function edited(store: WeightStore, edit: { drop?: string[]; put?: Record<string
 }
 
 describe("createModel: weights through the explicit name map", () => {
-  it("names a missing tensor", () => {
-    const { config, tensors } = readFixture("mamba2");
+  it("names a missing tensor", async () => {
+    const { config, tensors } = await readFixture("mamba2");
     const store = edited(tensors, { drop: ["backbone.layers.1.mixer.dt_bias"] });
     expect(() => createModel({ config, tensors: store }, cpuOps)).toThrow(/missing tensor "backbone\.layers\.1\.mixer\.dt_bias" \(expected shape \[8\]\)/);
   });
 
-  it("names a tensor whose shape does not match the config", () => {
-    const { config, tensors } = readFixture("llama");
+  it("names a tensor whose shape does not match the config", async () => {
+    const { config, tensors } = await readFixture("llama");
     const store = edited(tensors, { put: { "model.layers.0.self_attn.k_proj.weight": tensor([32, 64]) } });
     expect(() => createModel({ config, tensors: store }, cpuOps)).toThrow(/"model\.layers\.0\.self_attn\.k_proj\.weight" has shape \[32,64\], expected \[16,64\]/);
   });
 
-  it("lists tensors the graph would leave unused", () => {
-    const { config, tensors } = readFixture("jamba");
+  it("lists tensors the graph would leave unused", async () => {
+    const { config, tensors } = await readFixture("jamba");
     const store = edited(tensors, { put: { "model.layers.2.self_attn.q_proj.bias": tensor([64]), "model.extra.weight": tensor([2]) } });
     expect(() => createModel({ config, tensors: store }, cpuOps)).toThrow(
       /checkpoint has 2 tensors the JambaForCausalLM graph does not use: "model\.layers\.2\.self_attn\.q_proj\.bias", "model\.extra\.weight"/,
     );
   });
 
-  it("fails on a missing lm_head when embeddings are not tied", () => {
-    const { config, tensors } = readFixture("llama");
+  it("fails on a missing lm_head when embeddings are not tied", async () => {
+    const { config, tensors } = await readFixture("llama");
     const store = edited(tensors, { drop: ["lm_head.weight"] });
     expect(() => createModel({ config, tensors: store }, cpuOps)).toThrow(/missing tensor "lm_head\.weight"/);
   });
 
-  it("accepts HF's stored copy of a tied lm_head and still uses the embedding", () => {
-    const { config, tensors, reference } = readFixture("mamba");
+  it("accepts HF's stored copy of a tied lm_head and still uses the embedding", async () => {
+    const { config, tensors, reference } = await readFixture("mamba");
     const store = edited(tensors, { put: { "lm_head.weight": tensor([320, 64]) } });
     const a = createModel({ config, tensors }, cpuOps);
     const b = createModel({ config, tensors: store }, cpuOps);
@@ -61,16 +61,16 @@ describe("CausalLM facts and forward contract", () => {
     ["llama", "transformer", { layers: 2, attentionLayers: 2, dModel: 64, dInner: 0, dState: 0, kvHeads: 2, headDim: 8, contextLength: 256 }],
     ["bamba", "hybrid", { layers: 4, attentionLayers: 2, dInner: 128, dState: 16, kvHeads: 2, headDim: 16, contextLength: 256 }],
     ["jamba", "hybrid", { layers: 4, attentionLayers: 1, dInner: 128, dState: 16, kvHeads: 2, headDim: 16, contextLength: 256 }],
-  ] as const)("%s reports family %s and its card facts", (name, family, facts) => {
-    const { config, tensors } = readFixture(name);
+  ] as const)("%s reports family %s and its card facts", async (name, family, facts) => {
+    const { config, tensors } = await readFixture(name);
     const model = createModel({ config, tensors }, cpuOps);
     expect(model.family).toBe(family);
     expect(model.facts).toMatchObject(facts);
     expect(model.facts.params).toBe(paramsOf(tensors));
   });
 
-  it("keeps SSM state constant in size while the KV cache grows", () => {
-    const { config, tensors, reference } = readFixture("jamba");
+  it("keeps SSM state constant in size while the KV cache grows", async () => {
+    const { config, tensors, reference } = await readFixture("jamba");
     const model = createModel({ config, tensors }, cpuOps);
     const state = model.newState();
     model.forward(reference.input_ids.slice(0, 5), state);
@@ -81,12 +81,12 @@ describe("CausalLM facts and forward contract", () => {
     expect(state.length).toBe(9);
   });
 
-  it("rejects token ids outside the vocabulary, empty input and a state of another model", () => {
-    const { config, tensors } = readFixture("llama");
+  it("rejects token ids outside the vocabulary, empty input and a state of another model", async () => {
+    const { config, tensors } = await readFixture("llama");
     const model = createModel({ config, tensors }, cpuOps);
     expect(() => model.forward([1, 320], model.newState())).toThrow(/token id 320 is outside \[0, 320\)/);
     expect(() => model.forward([], model.newState())).toThrow(/no tokens/);
-    const bamba = readFixture("bamba");
+    const bamba = await readFixture("bamba");
     const other = createModel({ config: bamba.config, tensors: bamba.tensors }, cpuOps);
     expect(() => model.forward([1], other.newState())).toThrow(/state was made by another model/);
   });
