@@ -39,12 +39,14 @@ export function createBamba(raw: Record<string, unknown>, store: WeightStore, op
     expand: "mamba_expand", conv: "mamba_d_conv", convBias: "mamba_conv_bias", projBias: "mamba_proj_bias",
   });
   const shape = readAttentionShape(cfg, D);
-  const attn: AttentionConfig = {
-    dModel: D,
-    ...shape,
-    bias: cfg.bool("attention_bias", false),
-    rope: readRope(cfg, shape.headDim, true),
-  };
+  // HF's BambaConfig fixes partial_rotary_factor at 0.5 when config.json does not state it
+  const rope = readRope(cfg, shape.headDim, 0.5);
+  const attn: AttentionConfig = { dModel: D, ...shape, bias: cfg.bool("attention_bias", false), rope };
+  const rotaryDim = 2 * rope.invFreq.shape[0]!;
+  if (cfg.has("attn_rotary_emb") && cfg.int("attn_rotary_emb") !== rotaryDim) {
+    cfg.fail("attn_rotary_emb", `(${cfg.int("attn_rotary_emb")}) disagrees with the rotary dim ${rotaryDim} from partial_rotary_factor`);
+  }
+  cfg.ignore("attn_rotary_emb");
   const mlpBias = cfg.bool("mlp_bias", false);
   const context = cfg.int("max_position_embeddings");
   const tied = cfg.bool("tie_word_embeddings", false);

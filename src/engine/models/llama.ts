@@ -33,14 +33,15 @@ export function createLlama(raw: Record<string, unknown>, store: WeightStore, op
     bias: cfg.bool("attention_bias", false),
     // HF's Llama rotates the whole head even when config.json sets partial_rotary_factor (checked against
     // transformers 5.17 reference logits), so the factor is accepted and left without effect here.
-    rope: readRope(cfg, shape.headDim, false),
+    rope: readRope(cfg, shape.headDim, null),
   };
   const mlpBias = cfg.bool("mlp_bias", false);
   const eps = cfg.number("rms_norm_eps", { above: 0 });
   const context = cfg.int("max_position_embeddings");
   const tied = cfg.bool("tie_word_embeddings", false);
   readSiluAct(cfg);
-  cfg.ignore("attention_dropout");
+  cfg.expect("rope_interleaved", false);
+  cfg.ignore("attention_dropout", "is_llama_config");
   cfg.finish();
 
   const load = new WeightLoader(store);

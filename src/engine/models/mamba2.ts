@@ -36,7 +36,7 @@ export function createMamba2(raw: Record<string, unknown>, store: WeightStore, o
   cfg.expect("norm_before_gate", false);
   cfg.ignore(
     "chunk_size", "time_step_rank", "time_step_floor", "time_step_max", "time_step_min", "rescale_prenorm_residual",
-    "pad_vocab_size_multiple", "fused_add_norm",
+    "pad_vocab_size_multiple", "fused_add_norm", "time_step_init_scheme", "time_step_scale",
   );
   cfg.finish();
 

@@ -17,15 +17,16 @@ const ROPE_TYPES = ["default", "linear", "llama3"] as const;
 
 /**
  * Reads the RoPE settings in either layout HF writes: transformers ≥ 5 `rope_parameters` {rope_type, rope_theta, …},
- * or the older top-level `rope_theta` + `rope_scaling` {rope_type|type, factor, …}. With `partialRotary`, a
- * partial_rotary_factor (top level or nested) rotates only the first ⌊head_dim·factor⌋ dims; without it the
- * factor is read but, as in HF's LlamaRotaryEmbedding, has no effect. Other rope types fail, naming the key.
+ * or the older top-level `rope_theta` + `rope_scaling` {rope_type|type, factor, …}. A partial_rotary_factor (top
+ * level or nested; `partialDefault` when absent) rotates only the first ⌊head_dim·factor⌋ dims. With
+ * partialDefault null the factor is read but, as in HF's LlamaRotaryEmbedding, has no effect. Other rope types
+ * fail, naming the key.
  */
-export function readRope(cfg: ConfigReader, headDim: number, partialRotary: boolean): RopeTable {
+export function readRope(cfg: ConfigReader, headDim: number, partialDefault: number | null): RopeTable {
   const params = cfg.nested("rope_parameters");
   const legacy = cfg.nested("rope_scaling");
   let theta: number;
-  let partial = cfg.has("partial_rotary_factor") ? cfg.number("partial_rotary_factor", { above: 0 }) : 1;
+  let partial = cfg.number("partial_rotary_factor", { above: 0, default: partialDefault ?? 1 });
   let scaling: ConfigReader | undefined;
   if (params) {
     theta = params.number("rope_theta", { above: 0 });
@@ -38,7 +39,7 @@ export function readRope(cfg: ConfigReader, headDim: number, partialRotary: bool
     scaling = legacy;
   }
   if (partial > 1) cfg.fail("partial_rotary_factor", `must be ≤ 1, got ${partial}`);
-  if (!partialRotary) partial = 1;
+  if (partialDefault === null) partial = 1;
   const dim = Math.floor(headDim * partial);
   if (dim < 2 || dim % 2 !== 0) cfg.fail("partial_rotary_factor", `gives rotary dim ${dim}; it must be even and ≥ 2`);
 

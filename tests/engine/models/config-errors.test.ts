@@ -37,6 +37,8 @@ describe("createModel: odd config values name config.json and the key", () => {
     ["llama", { rope_parameters: { rope_type: "default", rope_theta: 10000, beta: 2 } }, /unknown key "rope_parameters\.beta"/],
     ["llama-rope-llama3", { rope_parameters: { rope_type: "llama3", rope_theta: 5e5, factor: 8, low_freq_factor: 4, high_freq_factor: 1, original_max_position_embeddings: 16 } }, /"rope_parameters\.high_freq_factor" must exceed low_freq_factor/],
     ["llama", { sliding_window: 4096 }, /unknown key "sliding_window" for LlamaForCausalLM/],
+    ["llama", { rope_interleaved: true }, /"rope_interleaved" must be false/],
+    ["bamba", { attn_rotary_emb: 16 }, /"attn_rotary_emb" \(16\) disagrees with the rotary dim 8/],
     ["mamba", { state_size: 0 }, /"state_size" must be ≥ 1, got 0 \(MambaForCausalLM\)/],
     ["mamba", { rms_norm: false }, /"rms_norm" must be true/],
     ["mamba2", { num_heads: 6 }, /"num_heads" × head_dim \(6·16\) must equal expand × hidden_size \(2·64\)/],
@@ -60,5 +62,16 @@ describe("createModel: odd config values name config.json and the key", () => {
     const old = createModel({ config: legacy, tensors }, cpuOps);
     const logits = (m: typeof old) => Array.from(m.forward(reference.input_ids, m.newState()).data);
     expect(logits(old)).toEqual(logits(current));
+  });
+
+  it("gives Bamba HF's fixed partial_rotary_factor 0.5 when config.json omits it", async () => {
+    const { config, tensors, reference } = await readFixture("bamba");
+    const bare: Record<string, unknown> = { ...config, rope_parameters: { rope_type: "default", rope_theta: 10000 }, attn_rotary_emb: 8 };
+    delete bare.partial_rotary_factor;
+    const logits = (c: Record<string, unknown>) => {
+      const m = createModel({ config: c, tensors }, cpuOps);
+      return Array.from(m.forward(reference.input_ids, m.newState()).data);
+    };
+    expect(logits(bare)).toEqual(logits(config));
   });
 });
