@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { cpuOps } from "../../../src/engine/backends/cpu/index.ts";
 import { createModel, SUPPORTED_ARCHITECTURES } from "../../../src/engine/models/registry.ts";
-import { readFixture } from "./fixture-store.ts";
+import { readFixture } from "./read-fixture.ts";
 
 /** The fixture's config with some keys replaced (undefined deletes), loaded against its real weights. */
 async function loadWith(name: string, patch: Record<string, unknown>) {

@@ -3,7 +3,7 @@ import { cpuOps } from "../../../src/engine/backends/cpu/index.ts";
 import type { CausalLM } from "../../../src/engine/models/causal-lm.ts";
 import { createModel } from "../../../src/engine/models/registry.ts";
 import type { Tensor } from "../../../src/engine/tensor.ts";
-import { readFixture } from "./fixture-store.ts";
+import { readFixture } from "./read-fixture.ts";
 
 // Tolerance as llm.c's validate_result: |ours − ref| ≤ ATOL + RTOL·|ref|. RTOL is the 1e-4 relative bound the
 // issue asks for; ATOL = 1e-5 keeps logits near zero from failing on f32 rounding alone.

@@ -3,7 +3,7 @@ import { cpuOps } from "../../../src/engine/backends/cpu/index.ts";
 import type { WeightStore } from "../../../src/engine/models/causal-lm.ts";
 import { createModel } from "../../../src/engine/models/registry.ts";
 import { numel, tensor, type Tensor } from "../../../src/engine/tensor.ts";
-import { readFixture } from "./fixture-store.ts";
+import { readFixture } from "./read-fixture.ts";
 
 /** A store over the fixture's tensors with some dropped, replaced or added. */
 function edited(store: WeightStore, edit: { drop?: string[]; put?: Record<string, Tensor> }): WeightStore {
