@@ -1,0 +1,211 @@
+import { FEATURE_DIM, type SparseFeatures } from "./features.ts";
+import { encode, initRouterModel, modelLogit, type RouterModel, seededRandom, sigmoid } from "./mf-model.ts";
+
+/** One training prompt: its features and the measured quality of each model (NaN = not measured). */
+export interface TrainExample {
+  readonly x: SparseFeatures;
+  readonly y: Float32Array;
+}
+
+export interface TrainOptions {
+  hidden: number;
+  embed: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  /** decoupled (AdamW) weight decay */
+  weightDecay: number;
+  /** dropout on the hidden layer while training */
+  dropout: number;
+  seed: number;
+  /** stop after this many epochs without a better validation score */
+  patience: number;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  hidden: 64,
+  embed: 32,
+  epochs: 30,
+  batchSize: 32,
+  lr: 2e-3,
+  weightDecay: 1e-4,
+  dropout: 0.2,
+  seed: 7,
+  patience: 5,
+};
+
+export interface EpochReport {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  /** mean measured quality of the model with the highest q̂, on the validation prompts */
+  valRoutedQuality: number;
+}
+
+/** Adam moments for one parameter tensor. */
+class Adam {
+  readonly m: Float32Array;
+  readonly v: Float32Array;
+  constructor(
+    readonly p: Float32Array,
+    readonly g: Float32Array,
+  ) {
+    this.m = new Float32Array(p.length);
+    this.v = new Float32Array(p.length);
+  }
+
+  /** Updates [from, to) and zeroes its gradient; lazy callers pass only the rows a batch touched. */
+  step(lr: number, t: number, wd: number, from = 0, to = this.p.length): void {
+    const b1 = 0.9;
+    const b2 = 0.999;
+    const c1 = 1 - b1 ** t;
+    const c2 = 1 - b2 ** t;
+    const { p, g, m, v } = this;
+    for (let i = from; i < to; i++) {
+      const gi = g[i] ?? 0;
+      const mi = b1 * (m[i] ?? 0) + (1 - b1) * gi;
+      const vi = b2 * (v[i] ?? 0) + (1 - b2) * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = (p[i] ?? 0) * (1 - lr * wd) - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + 1e-8);
+      g[i] = 0;
+    }
+  }
+}
+
+/** Masked binary cross-entropy of q̂ against soft targets, and the routed quality (argmax q̂), over examples. */
+export function evaluateLoss(model: RouterModel, examples: TrainExample[]): { loss: number; routedQuality: number } {
+  let loss = 0;
+  let count = 0;
+  let routed = 0;
+  let routedN = 0;
+  for (const ex of examples) {
+    const { e } = encode(model, ex.x);
+    let best = -1;
+    let bestQ = -1;
+    for (let m = 0; m < model.modelIds.length; m++) {
+      const y = ex.y[m] ?? Number.NaN;
+      if (Number.isNaN(y)) continue;
+      const q = Math.min(1 - 1e-7, Math.max(1e-7, sigmoid(modelLogit(model, e, m))));
+      loss -= y * Math.log(q) + (1 - y) * Math.log(1 - q);
+      count++;
+      if (q > bestQ) [best, bestQ] = [m, q];
+    }
+    if (best >= 0) {
+      routed += ex.y[best] ?? 0;
+      routedN++;
+    }
+  }
+  return { loss: loss / Math.max(1, count), routedQuality: routed / Math.max(1, routedN) };
+}
+
+/**
+ * Trains encoder, model vectors and biases with Adam on minibatches (lazy updates for the rows of W1 a
+ * batch touched, since inputs are sparse). Keeps the weights of the epoch with the best routed quality on
+ * `validation` (never the test split).
+ */
+export function trainRouter(
+  train: TrainExample[],
+  validation: TrainExample[],
+  modelIds: string[],
+  options: Partial<TrainOptions> = {},
+  onEpoch?: (r: EpochReport) => void,
+): { model: RouterModel; history: EpochReport[]; bestEpoch: number } {
+  const o = { ...DEFAULT_TRAIN_OPTIONS, ...options };
+  const model = initRouterModel(modelIds, o.hidden, o.embed, o.seed);
+  const { hidden: H, embed: K } = model;
+  const M = modelIds.length;
+  const opt = {
+    w1: new Adam(model.w1, new Float32Array(FEATURE_DIM * H)),
+    b1: new Adam(model.b1, new Float32Array(H)),
+    w2: new Adam(model.w2, new Float32Array(H * K)),
+    b2: new Adam(model.b2, new Float32Array(K)),
+    v: new Adam(model.v, new Float32Array(M * K)),
+    b: new Adam(model.b, new Float32Array(M)),
+  };
+  const rand = seededRandom(o.seed + 1);
+  const order = train.map((_, i) => i);
+  const touched = new Uint8Array(FEATURE_DIM);
+  const de = new Float32Array(K);
+  const dh = new Float32Array(H);
+  const drop = new Float32Array(H);
+  const history: EpochReport[] = [];
+  let best = { score: -Infinity, epoch: 0, snapshot: snapshotOf(model) };
+  let t = 0;
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [order[i], order[j]] = [order[j] ?? 0, order[i] ?? 0];
+    }
+    let trainLoss = 0;
+    let trainCount = 0;
+    for (let start = 0; start < order.length; start += o.batchSize) {
+      const batch = order.slice(start, start + o.batchSize);
+      const rows: number[] = [];
+      for (const idx of batch) {
+        const ex = train[idx];
+        if (!ex) continue;
+        for (let j = 0; j < H; j++) drop[j] = rand() < o.dropout ? 0 : 1 / (1 - o.dropout);
+        const { pre, h, e } = encode(model, ex.x, drop);
+        de.fill(0);
+        for (let m = 0; m < M; m++) {
+          const y = ex.y[m] ?? Number.NaN;
+          if (Number.isNaN(y)) continue;
+          const q = sigmoid(modelLogit(model, e, m));
+          trainLoss -= y * Math.log(Math.max(q, 1e-7)) + (1 - y) * Math.log(Math.max(1 - q, 1e-7));
+          trainCount++;
+          const dz = (q - y) / batch.length;
+          opt.b.g[m] = (opt.b.g[m] ?? 0) + dz;
+          for (let c = 0; c < K; c++) {
+            opt.v.g[m * K + c] = (opt.v.g[m * K + c] ?? 0) + dz * (e[c] ?? 0);
+            de[c] = (de[c] ?? 0) + dz * (model.v[m * K + c] ?? 0);
+          }
+        }
+        for (let c = 0; c < K; c++) opt.b2.g[c] = (opt.b2.g[c] ?? 0) + (de[c] ?? 0);
+        for (let j = 0; j < H; j++) {
+          const hj = h[j] ?? 0;
+          let s = 0;
+          for (let c = 0; c < K; c++) {
+            opt.w2.g[j * K + c] = (opt.w2.g[j * K + c] ?? 0) + hj * (de[c] ?? 0);
+            s += (model.w2[j * K + c] ?? 0) * (de[c] ?? 0);
+          }
+          dh[j] = (pre[j] ?? 0) > 0 ? s * (drop[j] ?? 0) : 0;
+          opt.b1.g[j] = (opt.b1.g[j] ?? 0) + (dh[j] ?? 0);
+        }
+        for (let k = 0; k < ex.x.indices.length; k++) {
+          const r = ex.x.indices[k] ?? 0;
+          const val = ex.x.values[k] ?? 0;
+          if (!touched[r]) {
+            touched[r] = 1;
+            rows.push(r);
+          }
+          for (let j = 0; j < H; j++) opt.w1.g[r * H + j] = (opt.w1.g[r * H + j] ?? 0) + val * (dh[j] ?? 0);
+        }
+      }
+      t++;
+      for (const r of rows) {
+        opt.w1.step(o.lr, t, o.weightDecay, r * H, (r + 1) * H);
+        touched[r] = 0;
+      }
+      for (const p of [opt.b1, opt.w2, opt.b2, opt.v, opt.b]) p.step(o.lr, t, p === opt.w2 || p === opt.v ? o.weightDecay : 0);
+    }
+    const val = evaluateLoss(model, validation);
+    const report = { epoch, trainLoss: trainLoss / Math.max(1, trainCount), valLoss: val.loss, valRoutedQuality: val.routedQuality };
+    history.push(report);
+    onEpoch?.(report);
+    // Routed quality first, loss as the tie-break (many epochs route identically on small sets).
+    const score = val.routedQuality - 1e-3 * val.loss;
+    if (score > best.score) best = { score, epoch, snapshot: snapshotOf(model) };
+    else if (epoch - best.epoch >= o.patience) break;
+  }
+  restore(model, best.snapshot);
+  return { model, history, bestEpoch: best.epoch };
+}
+
+function snapshotOf(model: RouterModel): Float32Array[] {
+  return [model.w1, model.b1, model.w2, model.b2, model.v, model.b].map((a) => Float32Array.from(a));
+}
+
+function restore(model: RouterModel, snap: Float32Array[]): void {
+  [model.w1, model.b1, model.w2, model.b2, model.v, model.b].forEach((a, i) => a.set(snap[i] ?? a));
+}
