@@ -7,6 +7,7 @@ type Command = { summary: string; load: () => Promise<{ run: (argv: string[]) =>
 const commands: Record<string, Command> = {
   "tier serve": { summary: "run the inference tier (Deno) on loopback", load: () => import("./commands/tier-serve.ts") },
   "tier register": { summary: "register the tier's models with the edge", load: () => import("./commands/tier-register.ts") },
+  "demo make": { summary: "make the demo checkpoints (SSM, hybrid, Transformer) locally", load: () => import("./commands/demo-make.ts") },
   "library seed": { summary: "load a library file into D1 (local or remote)", load: () => import("./commands/library-seed.ts") },
 };
 
