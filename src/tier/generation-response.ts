@@ -25,6 +25,15 @@ export interface GenerationJob {
 /** Lets the event loop run between decode steps: other requests get admitted or refused, streamed bytes leave. */
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
+/**
+ * The pause of a non-streamed generation: also ends it once the client has gone (a stream learns that from
+ * its cancel instead), so nobody's CPU time is spent on an answer no one reads.
+ */
+async function pauseUnlessGone(signal: AbortSignal): Promise<void> {
+  await yieldToEventLoop();
+  signal.throwIfAborted();
+}
+
 /** max_tokens for a job: the request's, else the tier default; refused when prompt + max_tokens exceed the context. */
 function tokenBudget(job: GenerationJob, defaultMaxTokens: number): number {
   const context = job.host.card.contextLength;
@@ -70,7 +79,7 @@ export async function respondWithGeneration(c: Context<AppEnv>, deps: TierDeps, 
       sample: createSampler({ temperature: job.temperature, topP: job.topP ?? undefined, topK: job.topK ?? undefined, seed: job.seed ?? undefined }),
       stop: createStopMatcher(job.stop),
       ignoreEos: job.ignoreEos,
-      pause: yieldToEventLoop,
+      pause: job.stream ? yieldToEventLoop : () => pauseUnlessGone(c.req.raw.signal),
     });
   } catch (err) {
     finish(null);
