@@ -1,5 +1,5 @@
 /** Decision rows (one per routed request) and their outcomes. */
-import { eq } from "drizzle-orm";
+import { eq, getTableColumns, sql } from "drizzle-orm";
 import type { Database } from "./database.ts";
 import { decisions, outcomes } from "./schema.ts";
 
@@ -8,9 +8,23 @@ export type DecisionRow = typeof decisions.$inferInsert;
 /** An outcome row as /v1/feedback writes it. */
 export type OutcomeRow = typeof outcomes.$inferInsert;
 
-/** Writes one decision row. */
-export async function insertDecision(db: Database, row: DecisionRow): Promise<void> {
-  await db.insert(decisions).values(row);
+// Column order for the JSON payload below, taken from the schema so the two cannot drift apart.
+const COLUMNS = Object.entries(getTableColumns(decisions)).map(([key, column]) => ({
+  key: key as keyof DecisionRow,
+  name: column.name,
+}));
+const COLUMN_LIST = sql.raw(COLUMNS.map((c) => `"${c.name}"`).join(", "));
+const PICKS = sql.raw(COLUMNS.map((_, i) => `value->>'$[${i}]'`).join(", "));
+
+/**
+ * Writes decision rows with ONE statement: the rows travel as a single JSON parameter that SQLite unpacks
+ * with json_each. D1 caps bound parameters per statement (100) and charges per statement, so this beats
+ * one INSERT per row by a wide margin.
+ */
+export async function insertDecisions(db: Database, rows: DecisionRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const payload = JSON.stringify(rows.map((row) => COLUMNS.map((c) => sqlValue(row[c.key]))));
+  await db.run(sql`INSERT INTO decisions (${COLUMN_LIST}) SELECT ${PICKS} FROM json_each(${payload})`);
 }
 
 /** The decision with this id, or null. */
@@ -23,7 +37,8 @@ export async function insertOutcome(db: Database, row: OutcomeRow): Promise<void
   await db.insert(outcomes).values(row);
 }
 
-/** Every outcome recorded for a decision, oldest first. */
-export async function outcomesOf(db: Database, decisionId: string): Promise<(typeof outcomes.$inferSelect)[]> {
-  return db.select().from(outcomes).where(eq(outcomes.decisionId, decisionId)).orderBy(outcomes.createdAt);
+function sqlValue(value: DecisionRow[keyof DecisionRow]): string | number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return value;
 }

@@ -1,8 +1,9 @@
 /** Builds decision rows and writes them after the response (ctx.waitUntil), never on the request's path. */
 import type { Context } from "hono";
 import { openDatabase } from "../db/database.ts";
-import { insertDecision, type DecisionRow } from "../db/queries-decisions.ts";
+import type { DecisionRow } from "../db/queries-decisions.ts";
 import type { AppEnv } from "./app-env.ts";
+import { bufferDecision } from "./decision-batch.ts";
 import type { PromptView } from "./openai-request.ts";
 import type { Attempt } from "./upstream-proxy.ts";
 import type { RoutePlan } from "./routing-plan.ts";
@@ -56,12 +57,12 @@ export function decisionRow(c: Context<AppEnv>, f: DecisionFacts): DecisionRow {
   };
 }
 
-/** Writes the row once `row` resolves, after the response; a failed write is logged, never thrown. */
+/** Writes the row once `row` resolves, after the response (batched); a failed write is logged, never thrown. */
 export function logDecision(c: Context<AppEnv>, row: Promise<DecisionRow> | DecisionRow): void {
   const db = openDatabase(c.env.DB);
   c.executionCtx.waitUntil(
     Promise.resolve(row)
-      .then((r) => insertDecision(db, r))
+      .then((r) => bufferDecision(db, r))
       .catch((err: unknown) => console.error(`[${c.get("requestId")}] decision row not written:`, err)),
   );
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { openDatabase } from "../../db/database.ts";
 import { getDecision, insertOutcome } from "../../db/queries-decisions.ts";
 import type { AppEnv } from "../app-env.ts";
+import { flushDecisions, isBuffered } from "../decision-batch.ts";
 import { EdgeError } from "../edge-error.ts";
 import { apiKeyAuth } from "../middleware/api-key-auth.ts";
 import { parseJsonBody } from "../request-body.ts";
@@ -28,6 +29,8 @@ export function feedbackRoutes(): Hono<AppEnv> {
   app.post("/feedback", apiKeyAuth("feedback"), async (c) => {
     const body = await parseJsonBody(c, FeedbackSchema);
     const db = openDatabase(c.env.DB);
+    // A decision made a moment ago may still wait in this isolate's write buffer.
+    if (isBuffered(body.decision_id)) await flushDecisions(db);
     const decision = await getDecision(db, body.decision_id);
     // Another key's decision reads as missing, so ids cannot be probed across keys.
     if (!decision || decision.keyId !== c.get("apiKey").id) {

@@ -1,0 +1,60 @@
+/**
+ * Runs the edge Worker in workerd directly (Miniflare), without `wrangler dev`'s local proxy in front: the
+ * bundle is the one `wrangler deploy` would upload (`--dry-run --outdir`), D1 is local and gets the real
+ * migrations. For measuring the Worker's own overhead; tests use `wrangler dev` (edge-process.ts).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Miniflare } from "miniflare";
+import { WRANGLER_ENV, type EdgeProcess } from "./edge-process.ts";
+
+const root = join(import.meta.dirname, "../../..");
+
+/** Builds the Worker as deployed and serves it from workerd on a free loopback port. */
+export async function startWorkerdEdge(vars: Record<string, string> = {}): Promise<EdgeProcess> {
+  const out = mkdtempSync(join(tmpdir(), "switchyard-bundle-"));
+  const build = spawnSync(join(root, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", out], {
+    cwd: root,
+    env: WRANGLER_ENV,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  if (build.status !== 0) throw new Error(`wrangler deploy --dry-run failed: ${build.stderr}${build.stdout}`);
+
+  const adminToken = `admin-${crypto.randomUUID()}`;
+  const mf = new Miniflare({
+    modules: true,
+    modulesRoot: out,
+    scriptPath: join(out, "worker.js"),
+    compatibilityDate: "2026-04-26",
+    compatibilityFlags: ["nodejs_compat"],
+    d1Databases: { DB: "switchyard" },
+    bindings: { ...vars, ADMIN_TOKEN: adminToken, ENVIRONMENT: "production" },
+    host: "127.0.0.1",
+    port: 0,
+  });
+  const url = (await mf.ready).origin;
+  const db = await mf.getD1Database("DB");
+  for (const file of readdirSync(join(root, "migrations")).filter((f) => f.endsWith(".sql")).sort()) {
+    const sql = readFileSync(join(root, "migrations", file), "utf8");
+    for (const statement of sql.split("--> statement-breakpoint")) await db.prepare(statement).run();
+  }
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url}/admin${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} /admin${path}: HTTP ${res.status} ${text}`);
+    return JSON.parse(text) as unknown;
+  };
+  const stop = async () => {
+    await mf.dispose();
+    rmSync(out, { recursive: true, force: true });
+  };
+  return { url, adminToken, admin, stop };
+}
