@@ -42,6 +42,10 @@ for (const [flag, v] of [["--decode", DECODE], ["--d-model", D_MODEL], ["--layer
 }
 if (D_MODEL % 32 !== 0 || LAYERS < 2) throw new Error("--d-model must be a multiple of 32 and --layers at least 2 (the hybrid needs an SSM and an attention layer)");
 const CONTEXT = Math.max(...LENGTHS) + DECODE + 64;
+/** Deno runs this file too (e.g. on the GPU machine, which has no Node). */
+const deno = (globalThis as { Deno?: { version: { deno: string } } }).Deno;
+const runtime = deno ? `Deno ${deno.version.deno}` : `Node ${process.version}`;
+const runner = deno ? "deno run -A" : "npx tsx";
 
 /**
  * The demo config at bench scale: d_model and depth shared by all three, widths that follow from them as in the
@@ -170,7 +174,7 @@ for (const spec of demoSpecs(buildDemoTokenizer())) {
   }
 }
 const minutes = (performance.now() - started) / 60_000;
-const command = `npx tsx bench/tier-throughput.ts --lengths ${LENGTHS.join(",")} --decode ${DECODE} --d-model ${D_MODEL} --layers ${LAYERS}`;
+const command = `${runner} bench/tier-throughput.ts --lengths ${LENGTHS.join(",")} --decode ${DECODE} --d-model ${D_MODEL} --layers ${LAYERS}`;
 const report = table(rows, facts);
 console.log(`\n${report}\n\n${fmt(minutes, 1)} min in all. Command: ${command}`);
 if (values.write) writeSection(values.write, report, command, minutes);
@@ -184,7 +188,7 @@ function writeSection(file: string, report: string, command: string, minutes: nu
     start,
     "## Tier CPU throughput",
     "",
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu}, Node ${process.version}, single-threaded CPU backend; ${fmt(minutes, 1)} min in all.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu}, ${runtime}, single-threaded CPU backend; ${fmt(minutes, 1)} min in all.`,
     "",
     "```sh",
     command,
