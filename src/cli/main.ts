@@ -9,6 +9,10 @@ const commands: Record<string, Command> = {
   "tier register": { summary: "register the tier's models with the edge", load: () => import("./commands/tier-register.ts") },
   "demo make": { summary: "make the demo checkpoints (SSM, hybrid, Transformer) locally", load: () => import("./commands/demo-make.ts") },
   "library seed": { summary: "load a library file into D1 (local or remote)", load: () => import("./commands/library-seed.ts") },
+  "router train": { summary: "train the learned router on outcome data, export ONNX", load: () => import("./commands/router-train.ts") },
+  "router eval": { summary: "evaluate the router and baselines on held-out splits (docs/)", load: () => import("./commands/router-eval.ts") },
+  "router publish": { summary: "store a trained router in D1 (admin API or local D1)", load: () => import("./commands/router-publish.ts") },
+  calibrate: { summary: "score prompts on the tier's /v1/score, then train on the losses", load: () => import("./commands/calibrate.ts") },
 };
 
 function usage(): string {

@@ -1,0 +1,96 @@
+import type { TaskEval } from "./evaluate.ts";
+import { barChart, lineChart } from "./svg-plot.ts";
+
+const pct = (v: number) => (Number.isFinite(v) ? (100 * v).toFixed(2) : "–");
+const usd = (v: number) => (Number.isFinite(v) ? `$${(v * 1000).toFixed(3)}` : "–");
+
+/** One dataset's evaluation, ready to render. */
+export interface DatasetEval {
+  dataset: string;
+  command: string;
+  tasks: TaskEval[];
+  /** lines describing skipped rows, per file */
+  skipped: string[];
+  trainInfo: string;
+}
+
+/** Macro mean over tasks of each method's quality (methods matched by position: same order in every task). */
+export function macroMeans(tasks: TaskEval[]): { method: string; quality: number }[] {
+  const first = tasks[0];
+  if (!first) return [];
+  return first.methods.map((m, i) => ({
+    method: m.method,
+    quality: tasks.reduce((s, t) => s + (t.methods[i]?.metrics.quality ?? 0), 0) / tasks.length,
+  }));
+}
+
+function methodTable(t: TaskEval): string[] {
+  const withCost = t.methods.some((m) => Number.isFinite(m.metrics.cost));
+  const head = withCost ? "| method | quality % | top-1 % | regret % | cost / 1k prompts |" : "| method | quality % | top-1 % | regret % |";
+  const rows = t.methods.map((m) => {
+    const cells = [m.method, pct(m.metrics.quality), pct(m.metrics.top1), pct(m.metrics.regret)];
+    if (withCost) cells.push(usd(m.metrics.cost));
+    return `| ${cells.join(" | ")} |`;
+  });
+  return [head, withCost ? "|---|---:|---:|---:|---:|" : "|---|---:|---:|---:|", ...rows];
+}
+
+/** Markdown for one dataset: per-task tables, the cost-curve summaries and (model7) the macro mean. */
+export function renderDataset(d: DatasetEval, plotFiles: string[]): string {
+  const out: string[] = [`## ${d.dataset}`, "", `Command: \`${d.command}\``, "", d.trainInfo, ""];
+  if (d.skipped.length > 0) out.push("Rows skipped by the reader (reason × count, first lines):", "", ...d.skipped.map((s) => `- ${s.trim()}`), "");
+  for (const t of d.tasks) {
+    out.push(`### ${d.dataset} / ${t.task} (test, n = ${t.n})`, "", ...methodTable(t), "");
+    const c = t.curve;
+    if (c) {
+      const op = c.operatingPoint;
+      out.push(
+        `λ_cost sweep (${c.lambdas.length} values; score = q̂ − λ·cost/max cost): AIQ router ${pct(c.aiq.router)} vs kNN ${pct(c.aiq.knn)} ` +
+          `(cost range ${usd(c.aiq.range[0])}–${usd(c.aiq.range[1])} per 1k); APGR router ${pct(c.apgr.router)} vs kNN ${pct(c.apgr.knn)}; ` +
+          `CPT(50%) router ${pct(c.cpt50.router)} / kNN ${pct(c.cpt50.knn)}, CPT(80%) router ${pct(c.cpt80.router)} / kNN ${pct(c.cpt80.knn)} of the strong model's cost.`,
+        "",
+        `Operating point (λ = ${op.lambda}, picked on validation rows for cost ≤ ${pct(op.budgetShare)} of ${op.bestSingle}): ` +
+          `quality ${pct(op.quality)} at ${pct(op.costShare)} of its cost (${usd(op.cost)} per 1k).`,
+        "",
+      );
+    }
+  }
+  if (d.tasks.length > 1) {
+    out.push(`### ${d.dataset}: macro mean over the ${d.tasks.length} test tasks`, "", "| method | macro quality % |", "|---|---:|");
+    for (const m of macroMeans(d.tasks)) out.push(`| ${m.method} | ${pct(m.quality)} |`);
+    out.push("");
+  }
+  for (const f of plotFiles) out.push(`![${f}](${f})`, "");
+  return out.join("\n");
+}
+
+const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"];
+
+/** SVG plots for one dataset: a quality–cost chart per task with cost, or per-task bars otherwise. */
+export function renderPlots(d: DatasetEval): { file: string; svg: string }[] {
+  const withCurves = d.tasks.filter((t) => t.curve);
+  if (withCurves.length > 0) {
+    return withCurves.map((t) => {
+      const c = t.curve as NonNullable<TaskEval["curve"]>;
+      const svg = lineChart(
+        `${d.dataset} / ${t.task}: quality vs cost (λ_cost sweep)`,
+        "mean cost per prompt (USD, log scale)",
+        "mean quality",
+        [
+          { name: "router (learned MF)", color: COLORS[0] ?? "blue", line: true, points: c.router.map((p) => ({ x: p.cost, y: p.quality })) },
+          { name: "kNN (same features)", color: COLORS[1] ?? "orange", line: true, points: c.knn.map((p) => ({ x: p.cost, y: p.quality })) },
+          { name: "single models", color: "#777", line: false, points: c.singles.map((s) => ({ x: s.cost, y: s.quality, label: s.model.split("/").pop() ?? s.model })) },
+        ],
+        true,
+      );
+      return { file: `router-${d.dataset}-${t.task}.svg`.replace(/_/g, "-"), svg };
+    });
+  }
+  const picks = [0, 1, 3, 6]; // router, kNN, best single, oracle
+  const series = picks.map((i, k) => ({
+    name: d.tasks[0]?.methods[i]?.method ?? String(i),
+    color: COLORS[k] ?? "gray",
+    values: d.tasks.map((t) => t.methods[i]?.metrics.quality ?? 0),
+  }));
+  return [{ file: `router-${d.dataset}.svg`, svg: barChart(`${d.dataset}: mean quality per test task`, "mean quality", d.tasks.map((t) => t.task), series) }];
+}

@@ -1,0 +1,131 @@
+import { argmax, argmin, KnnBaseline, LengthBaseline, modelMeans } from "./baselines.ts";
+import { aiq, apgrAndCpt, type CurvePoint } from "./cost-curve.ts";
+import type { SparseFeatures } from "./features.ts";
+import type { OutcomeRow, OutcomeSet } from "./outcome-set.ts";
+import { chooseWithCost, measureChoice, measureRandom, oracleChoice, type RoutingMetrics, type ScoredRows } from "./routing-metrics.ts";
+
+/** What `evaluateRouter` compares: the router's predictions against baselines fitted on the same train rows. */
+export interface EvalInput {
+  modelIds: string[];
+  train: OutcomeRow[];
+  trainX: SparseFeatures[];
+  /** held out of training; used only to pick the λ operating point, never the test rows */
+  validation: OutcomeRow[];
+  test: OutcomeSet[];
+  featurize: (prompt: string) => SparseFeatures;
+  /** predicted quality per model for one prompt */
+  predict: (x: SparseFeatures) => ArrayLike<number>;
+  /** per-model cost estimate for "cheapest" when rows carry no cost (e.g. parameter counts) */
+  costProxy?: number[];
+  /** share of the best single model's cost the operating point may spend (RouterBench target: 0.3) */
+  costBudgetShare?: number;
+  onTask?: (task: string) => void;
+}
+
+export interface CostCurveReport {
+  lambdas: number[];
+  router: CurvePoint[];
+  knn: CurvePoint[];
+  singles: { model: string; cost: number; quality: number }[];
+  aiq: { router: number; knn: number; range: [number, number] };
+  apgr: { router: number; knn: number };
+  cpt50: { router: number; knn: number };
+  cpt80: { router: number; knn: number };
+  /** λ picked on validation rows: the best validation quality within the cost budget */
+  operatingPoint: { lambda: number; quality: number; cost: number; costShare: number; budgetShare: number; bestSingle: string };
+}
+
+export interface TaskEval {
+  task: string;
+  n: number;
+  methods: { method: string; metrics: RoutingMetrics }[];
+  curve: CostCurveReport | null;
+}
+
+/** λ_cost values swept: 0, then log-spaced from 1e-3 to 10 (dense, so the curve has points between "all strong" and "all cheap"). */
+export const LAMBDAS = [0, ...Array.from({ length: 41 }, (_, i) => Number((1e-3 * 10 ** (i / 10)).toPrecision(3)))];
+
+function scored(rows: OutcomeRow[]): ScoredRows {
+  const withCost = rows.every((r) => r.costs !== null);
+  return { scores: rows.map((r) => r.scores), costs: withCost ? rows.map((r) => r.costs as Float32Array) : null };
+}
+
+function curveOf(rows: ScoredRows, predicted: ArrayLike<number>[], modelCost: ArrayLike<number>): CurvePoint[] {
+  return LAMBDAS.map((l) => {
+    const m = measureChoice(rows, chooseWithCost(predicted, modelCost, l));
+    return { cost: m.cost, quality: m.quality };
+  });
+}
+
+/** Evaluates the router and every baseline on each test task. */
+export function evaluateRouter(input: EvalInput): TaskEval[] {
+  const M = input.modelIds.length;
+  const overall = modelMeans(input.train, M);
+  const knn = new KnnBaseline(input.trainX, input.train.map((r) => r.scores));
+  const length = new LengthBaseline(input.train, M);
+  return input.test.map((set) => {
+    input.onTask?.(set.name);
+    const rows = scored(set.rows);
+    const xs = set.rows.map((r) => input.featurize(r.prompt));
+    const routerPred = xs.map((x) => input.predict(x));
+    const knnPred = xs.map((x) => knn.predict(x, M));
+    const taskTrain = input.train.filter((r) => r.task === set.name);
+    const means = taskTrain.length > 0 && rows.costs ? modelMeans(taskTrain, M) : overall;
+    const modelCost = means.cost ?? overall.cost ?? input.costProxy ?? null;
+    const best = argmax(means.quality);
+    const cheap = modelCost ? argmin(modelCost) : 0;
+    const constant = (m: number) => new Int32Array(set.rows.length).fill(m);
+    const name = (m: number) => input.modelIds[m] ?? String(m);
+    const methods = [
+      { method: "router (learned MF)", metrics: measureChoice(rows, Int32Array.from(routerPred, argmax)) },
+      { method: "kNN (same features)", metrics: measureChoice(rows, Int32Array.from(knnPred, argmax)) },
+      { method: "prompt-length heuristic", metrics: measureChoice(rows, Int32Array.from(set.rows, (r) => length.choose(r.prompt))) },
+      { method: `best single (train): ${name(best)}`, metrics: measureChoice(rows, constant(best)) },
+      { method: `cheapest: ${name(cheap)}`, metrics: measureChoice(rows, constant(cheap)) },
+      { method: "random (expectation)", metrics: measureRandom(rows) },
+      { method: "oracle", metrics: measureChoice(rows, oracleChoice(rows)) },
+    ];
+    let curve: CostCurveReport | null = null;
+    if (rows.costs && modelCost) {
+      const singles = input.modelIds.map((model, m) => ({ model, ...measureChoice(rows, constant(m)) }));
+      const lo = Math.min(...singles.map((s) => s.cost));
+      const hi = Math.max(...singles.map((s) => s.cost));
+      const routerCurve = curveOf(rows, routerPred, modelCost);
+      const knnCurve = curveOf(rows, knnPred, modelCost);
+      const strong = singles[best] as CurvePoint;
+      const weak = singles[cheap] as CurvePoint;
+      const r = apgrAndCpt(routerCurve, weak, strong);
+      const k = apgrAndCpt(knnCurve, weak, strong);
+      curve = {
+        lambdas: LAMBDAS,
+        router: routerCurve,
+        knn: knnCurve,
+        singles: singles.map((s) => ({ model: s.model, cost: s.cost, quality: s.quality })),
+        aiq: { router: aiq(routerCurve, lo, hi), knn: aiq(knnCurve, lo, hi), range: [lo, hi] },
+        apgr: { router: r.apgr, knn: k.apgr },
+        cpt50: { router: r.cpt50, knn: k.cpt50 },
+        cpt80: { router: r.cpt80, knn: k.cpt80 },
+        operatingPoint: operatingPoint(input, set.name, rows, routerPred, modelCost, best),
+      };
+    }
+    return { task: set.name, n: set.rows.length, methods, curve };
+  });
+}
+
+/** Picks λ on this task's validation rows (best quality with cost ≤ budget × best single's), then applies it to test. */
+function operatingPoint(input: EvalInput, task: string, test: ScoredRows, testPred: ArrayLike<number>[], modelCost: ArrayLike<number>, best: number) {
+  const budgetShare = input.costBudgetShare ?? 0.3;
+  const valRows = input.validation.filter((r) => r.task === task);
+  const val = scored(valRows);
+  const valPred = valRows.map((r) => input.predict(input.featurize(r.prompt)));
+  const valBest = measureChoice(val, new Int32Array(valRows.length).fill(best));
+  let lambda = LAMBDAS.at(-1) ?? 100;
+  let bestQ = -Infinity;
+  for (const l of LAMBDAS) {
+    const m = measureChoice(val, chooseWithCost(valPred, modelCost, l));
+    if (m.cost <= budgetShare * valBest.cost && m.quality > bestQ) [lambda, bestQ] = [l, m.quality];
+  }
+  const got = measureChoice(test, chooseWithCost(testPred, modelCost, lambda));
+  const single = measureChoice(test, new Int32Array(test.scores.length).fill(best));
+  return { lambda, quality: got.quality, cost: got.cost, costShare: got.cost / single.cost, budgetShare, bestSingle: input.modelIds[best] ?? "" };
+}

@@ -1,0 +1,89 @@
+/**
+ * Measures of a routing choice on held-out outcomes: mean quality of the chosen models, top-1 accuracy
+ * (an optimal model was chosen), regret against the oracle, and mean cost when the data has cost.
+ */
+export interface ScoredRows {
+  /** [N][M] measured quality */
+  readonly scores: ArrayLike<number>[];
+  /** [N][M] USD per prompt, or null */
+  readonly costs: ArrayLike<number>[] | null;
+}
+
+export interface RoutingMetrics {
+  quality: number;
+  top1: number;
+  regret: number;
+  /** mean USD per prompt; NaN without cost data */
+  cost: number;
+}
+
+const TIE = 1e-9;
+
+/** Metrics of a deterministic choice (one model index per row). */
+export function measureChoice(rows: ScoredRows, choice: ArrayLike<number>): RoutingMetrics {
+  let quality = 0;
+  let top1 = 0;
+  let regret = 0;
+  let cost = 0;
+  rows.scores.forEach((s, i) => {
+    const m = choice[i] ?? 0;
+    const q = s[m] ?? 0;
+    const best = Math.max(...Array.from(s));
+    quality += q;
+    regret += best - q;
+    if (q >= best - TIE) top1++;
+    cost += rows.costs ? (rows.costs[i]?.[m] ?? 0) : 0;
+  });
+  const n = Math.max(1, rows.scores.length);
+  return { quality: quality / n, top1: top1 / n, regret: regret / n, cost: rows.costs ? cost / n : Number.NaN };
+}
+
+/** Expected metrics of choosing uniformly at random (exact expectation, no sampling noise). */
+export function measureRandom(rows: ScoredRows): RoutingMetrics {
+  let quality = 0;
+  let top1 = 0;
+  let regret = 0;
+  let cost = 0;
+  rows.scores.forEach((s, i) => {
+    const vals = Array.from(s);
+    const best = Math.max(...vals);
+    const mean = vals.reduce((a, b) => a + b, 0) / vals.length;
+    quality += mean;
+    regret += best - mean;
+    top1 += vals.filter((q) => q >= best - TIE).length / vals.length;
+    const c = rows.costs?.[i];
+    if (c) cost += Array.from(c).reduce((a, b) => a + b, 0) / vals.length;
+  });
+  const n = Math.max(1, rows.scores.length);
+  return { quality: quality / n, top1: top1 / n, regret: regret / n, cost: rows.costs ? cost / n : Number.NaN };
+}
+
+/** The oracle: a best model per row, the cheapest among ties when cost is known. */
+export function oracleChoice(rows: ScoredRows): Int32Array {
+  return Int32Array.from(rows.scores, (s, i) => {
+    const vals = Array.from(s);
+    const best = Math.max(...vals);
+    let pick = 0;
+    let pickCost = Infinity;
+    vals.forEach((q, m) => {
+      const c = rows.costs?.[i]?.[m] ?? 0;
+      if (q >= best - TIE && c < pickCost) [pick, pickCost] = [m, c];
+    });
+    return pick;
+  });
+}
+
+/** Per row, the model maximising predicted quality − λ·(estimated cost / the largest estimated cost). */
+export function chooseWithCost(predicted: ArrayLike<number>[], modelCost: ArrayLike<number> | null, lambda: number): Int32Array {
+  const costs = modelCost ? Array.from(modelCost) : [];
+  const maxCost = Math.max(1e-12, ...costs);
+  return Int32Array.from(predicted, (p) => {
+    let pick = 0;
+    let best = -Infinity;
+    for (let m = 0; m < p.length; m++) {
+      const score = (p[m] ?? 0) - (lambda * (costs[m] ?? 0)) / maxCost;
+      if (score > best) [pick, best] = [m, score];
+    }
+    return pick;
+  });
+}
