@@ -14,6 +14,12 @@ export interface DemoSpec {
  * 16k-token prompts; Mamba has no position limit.
  */
 const TRANSFORMERS_VERSION = "5.17.0";
+
+/** Config keys whose values transformers holds as Python floats (written 1.0, 1e-05, …). */
+export const CONFIG_FLOAT_KEYS: ReadonlySet<string> = new Set([
+  "attention_dropout", "initializer_range", "layer_norm_epsilon", "partial_rotary_factor", "rms_norm_eps", "rope_theta",
+  "time_step_floor", "time_step_limit", "time_step_max", "time_step_min", "time_step_scale", "z_loss_coefficient",
+]);
 const CONTEXT = 32768;
 
 function tokens(tok: DemoTokenizer) {

@@ -1,9 +1,10 @@
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeSafetensors } from "../checkpoint/safetensors.ts";
-import { demoGenerationConfig, demoSpecs } from "./demo-configs.ts";
+import { CONFIG_FLOAT_KEYS, demoGenerationConfig, demoSpecs } from "./demo-configs.ts";
 import { buildDemoTokenizer } from "./demo-tokenizer.ts";
 import { demoWeights } from "./demo-weights.ts";
+import { hfJson } from "./hf-json.ts";
 
 /**
  * Bump when demo-weights.ts changes what it draws: configs and tokenizer files are fingerprinted by content,
@@ -19,18 +20,6 @@ export interface DemoResult {
   dir: string;
   status: "written" | "up to date";
   bytes: number;
-}
-
-/** JSON with keys sorted at every level and 2-space indent, as transformers writes config files. */
-function hfJson(value: unknown): string {
-  const sorted = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sorted);
-    if (typeof v === "object" && v !== null) {
-      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])]));
-    }
-    return v;
-  };
-  return `${JSON.stringify(sorted(value), null, 2)}\n`;
 }
 
 async function sha256Hex(text: string): Promise<string> {
@@ -82,7 +71,7 @@ export async function makeDemoCheckpoints(outDir: string, opts: { force?: boolea
   const results: DemoResult[] = [];
   for (const spec of demoSpecs(tok)) {
     const dir = join(outDir, spec.name);
-    const texts: Record<string, string> = { "config.json": hfJson(spec.config), ...shared };
+    const texts: Record<string, string> = { "config.json": hfJson(spec.config, CONFIG_FLOAT_KEYS), ...shared };
     const fingerprint = await sha256Hex(JSON.stringify({ texts, seed: spec.seed, weights: WEIGHTS_VERSION }));
     const current = opts.force ? null : await isUpToDate(dir, fingerprint);
     if (current !== null) {
