@@ -85,6 +85,19 @@ describe("tier capacity", () => {
     await until(async () => (await metric(`switchyard_tier_running_requests{model="${MODEL}"}`)) === 0, "the slot to be free");
   });
 
+  it("drops a queued request from the queue when its client leaves", async () => {
+    const running = await holdSlot();
+    const ac = new AbortController();
+    const queued = post("/v1/completions", JSON.stringify({ model: MODEL, prompt: "e", max_tokens: 2 }), ac.signal).catch((e: unknown) => e);
+    const depth = `switchyard_tier_queue_depth{model="${MODEL}"}`;
+    await until(async () => (await metric(depth)) === 1, "one queued request");
+    ac.abort();
+    expect(await queued).toBeInstanceOf(Error);
+    await until(async () => (await metric(depth)) === 0, "an empty queue");
+    running.abort();
+    await until(async () => (await metric(`switchyard_tier_running_requests{model="${MODEL}"}`)) === 0, "the slot to be free");
+  });
+
   it("stops a non-streamed generation once its client leaves, freeing the slot", async () => {
     const ac = new AbortController();
     const pending = post("/v1/completions", endless(false), ac.signal).catch((e: unknown) => e);

@@ -17,7 +17,7 @@ export interface TierProcess {
  * its listening line (rejects with the output if it exits first or takes longer than 60 s to come up).
  */
 export function startTier(args: string[]): Promise<TierProcess> {
-  const child: ChildProcess = spawn(join(root, "node_modules/.bin/deno"), ["run", "-A", "src/tier/main.ts", "--port", "0", ...args], {
+  const child: ChildProcess = spawn(join(root, "node_modules/.bin/deno"), ["run", "-A", "--unstable-no-legacy-abort", "src/tier/main.ts", "--port", "0", ...args], {
     cwd: root,
     env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -17,7 +17,8 @@ export async function run(argv: string[]): Promise<void> {
   parseTierOptions(argv);
   const deno = join(root, "node_modules/.bin/deno");
   if (!existsSync(deno)) throw new Error(`deno is not installed at ${deno}: run npm install`);
-  const child = spawn(deno, ["run", "-A", join(root, "src/tier/main.ts"), ...argv], {
+  // request.signal then fires only when the client leaves, which is all the tier uses it for.
+  const child = spawn(deno, ["run", "-A", "--unstable-no-legacy-abort", join(root, "src/tier/main.ts"), ...argv], {
     stdio: "inherit",
     env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" },
   });
