@@ -1,0 +1,98 @@
+// Linear layer y = x·Wᵀ (+ b), the CPU op `linear` (src/engine/backends/cpu/linear.ts), PyTorch nn.Linear layout.
+// Layouts (row-major f32): x [n, k], w [m, k], b [m] (bound even when unused; P.has_bias says), y [n, m].
+// Versions (the runner picks by n):
+//   gemv (decode, n ≤ 4) — workgroup 32×8: 8 output rows per group, 32 invocations stride along k so each
+//     warp-sized lane set reads 128 contiguous bytes of a weight row (the weights are the whole traffic);
+//     four running sums per lane, then a shared-memory tree over the 32 lanes. Grid (⌈m/8⌉, n).
+//   gemm (prefill) — 64×64 output tile per workgroup of 16×16, each invocation 4×4 outputs at stride 16
+//     (rows ty+16i, cols tx+16j: conflict-free shared reads, coalesced stores); K walked in slices of 16
+//     staged through shared memory, out-of-range elements loaded as 0 so any n, m, k works. Grid (⌈m/64⌉, ⌈n/64⌉).
+
+struct Params { n: u32, k: u32, m: u32, has_bias: u32 }
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> w: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+@group(0) @binding(4) var<uniform> P: Params;
+
+fn bias(o: u32) -> f32 {
+  if (P.has_bias != 0u) { return b[o]; }
+  return 0.0;
+}
+
+var<workgroup> lanes: array<f32, 256>;
+
+@compute @workgroup_size(32, 8)
+fn gemv(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let o = wg.x * 8u + lid.y;
+  let i = wg.y;
+  var s0 = 0.0; var s1 = 0.0; var s2 = 0.0; var s3 = 0.0;
+  if (o < P.m) {
+    let wo = o * P.k;
+    let xo = i * P.k;
+    var j = lid.x;
+    for (; j + 96u < P.k; j += 128u) {
+      s0 += x[xo + j] * w[wo + j];
+      s1 += x[xo + j + 32u] * w[wo + j + 32u];
+      s2 += x[xo + j + 64u] * w[wo + j + 64u];
+      s3 += x[xo + j + 96u] * w[wo + j + 96u];
+    }
+    for (; j < P.k; j += 32u) { s0 += x[xo + j] * w[wo + j]; }
+  }
+  let slot = lid.y * 32u + lid.x;
+  lanes[slot] = (s0 + s1) + (s2 + s3);
+  workgroupBarrier();
+  for (var stride = 16u; stride > 0u; stride /= 2u) {
+    if (lid.x < stride) { lanes[slot] += lanes[slot + stride]; }
+    workgroupBarrier();
+  }
+  if (lid.x == 0u && o < P.m) { y[i * P.m + o] = lanes[slot] + bias(o); }
+}
+
+const TILE: u32 = 64u;
+const TK: u32 = 16u;
+var<workgroup> xs: array<f32, 1024>; // [TK][TILE]: x tile, k-major so a k step reads one contiguous row
+var<workgroup> ws: array<f32, 1024>; // [TK][TILE]: w tile
+
+@compute @workgroup_size(16, 16)
+fn gemm(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u,
+        @builtin(local_invocation_index) tid: u32) {
+  let row0 = wg.y * TILE; // rows of x (tokens)
+  let col0 = wg.x * TILE; // rows of w (output features)
+  var acc: array<array<f32, 4>, 4>;
+  for (var k0 = 0u; k0 < P.k; k0 += TK) {
+    for (var q = 0u; q < 4u; q++) {
+      let e = tid + q * 256u;
+      let r = e / TK;
+      let kk = e % TK;
+      let kg = k0 + kk;
+      var xv = 0.0;
+      if (row0 + r < P.n && kg < P.k) { xv = x[(row0 + r) * P.k + kg]; }
+      xs[kk * TILE + r] = xv;
+      var wv = 0.0;
+      if (col0 + r < P.m && kg < P.k) { wv = w[(col0 + r) * P.k + kg]; }
+      ws[kk * TILE + r] = wv;
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < TK; kk++) {
+      var a: array<f32, 4>;
+      var c: array<f32, 4>;
+      for (var q = 0u; q < 4u; q++) {
+        a[q] = xs[kk * TILE + lid.y + 16u * q];
+        c[q] = ws[kk * TILE + lid.x + 16u * q];
+      }
+      for (var i = 0u; i < 4u; i++) {
+        for (var j = 0u; j < 4u; j++) { acc[i][j] += a[i] * c[j]; }
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < 4u; i++) {
+    let r = row0 + lid.y + 16u * i;
+    for (var j = 0u; j < 4u; j++) {
+      let c = col0 + lid.x + 16u * j;
+      if (r < P.n && c < P.m) { y[r * P.m + c] = acc[i][j] + bias(c); }
+    }
+  }
+}

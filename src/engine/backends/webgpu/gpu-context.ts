@@ -1,0 +1,207 @@
+import { readFile } from "node:fs/promises";
+import { numel, tensor, type Tensor } from "../../tensor.ts";
+import {
+  BufferUsage,
+  MAP_READ,
+  type Gpu,
+  type GpuBuffer,
+  type GpuCommandEncoder,
+  type GpuComputePass,
+  type GpuComputePipeline,
+  type GpuDevice,
+} from "./gpu-types.ts";
+
+/** An f32 tensor living in a GPU storage buffer: row-major, same shape rules as the CPU `Tensor`. */
+export interface GpuTensor {
+  readonly shape: readonly number[];
+  readonly buffer: GpuBuffer;
+}
+
+/** Reads a kernel source file; injected so the engine stays free of runtime-specific file APIs. */
+export type KernelReader = (url: URL) => Promise<string>;
+
+/** A uniform field: a plain number is packed as u32, `{ f32 }` as f32. */
+export type ParamField = number | { readonly f32: number };
+
+/** Where the kernels live: kernels/<op>/<op>.wgsl at the repository root — the files the tests and bench load. */
+export function kernelUrl(op: string): URL {
+  return new URL(`../../../../kernels/${op}/${op}.wgsl`, import.meta.url);
+}
+
+const TENSOR_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
+
+/**
+ * One WebGPU device plus the kernels compiled on it. Dispatches are recorded into one open compute pass
+ * (WebGPU orders dispatches and makes each one's writes visible to the next) and submitted on `flush` or `read`.
+ */
+export class GpuContext {
+  private readonly pipelines = new Map<string, Promise<GpuComputePipeline>>();
+  private encoder: GpuCommandEncoder | null = null;
+  private pass: GpuComputePass | null = null;
+  private transient: GpuBuffer[] = [];
+  private errors: Promise<{ readonly message: string } | null>[] = [];
+  /** A 4-byte buffer bound where a kernel declares an optional input the call does not have (e.g. no bias). */
+  readonly placeholder: GpuBuffer;
+
+  private constructor(
+    readonly device: GpuDevice,
+    /** The adapter's description (e.g. "llvmpipe …" or the GPU name), for logs and bench output. */
+    readonly adapterName: string,
+    private readonly readKernel: KernelReader,
+  ) {
+    this.placeholder = device.createBuffer({ size: 4, usage: TENSOR_USAGE });
+  }
+
+  /**
+   * Requests the high-performance adapter and a device with the adapter's own limits (the defaults cap storage
+   * bindings at 128 MiB). Fails with a clear message when the runtime has no WebGPU or no adapter.
+   */
+  static async create(readKernel: KernelReader = (url) => readFile(url, "utf8")): Promise<GpuContext> {
+    const gpu = (globalThis.navigator as unknown as { gpu?: Gpu } | undefined)?.gpu;
+    if (!gpu) throw new Error("WebGPU is not available in this runtime (navigator.gpu is missing): run under Deno");
+    const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+    if (!adapter) {
+      throw new Error(
+        "No WebGPU adapter: install a Vulkan driver (Debian: apt-get install -y mesa-vulkan-drivers libvulkan1) " +
+          "or run on a machine with a GPU",
+      );
+    }
+    const l = adapter.limits;
+    const device = await adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+        maxBufferSize: l.maxBufferSize,
+        maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+        maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+      },
+    });
+    return new GpuContext(device, adapter.info?.description ?? "unknown adapter", readKernel);
+  }
+
+  /** The compiled entry point `entry` of kernels/<op>/<op>.wgsl (compiled once, then cached). */
+  pipeline(op: string, entry: string): Promise<GpuComputePipeline> {
+    const key = `${op}:${entry}`;
+    let p = this.pipelines.get(key);
+    if (!p) {
+      p = this.compile(op, entry);
+      this.pipelines.set(key, p);
+    }
+    return p;
+  }
+
+  private async compile(op: string, entry: string): Promise<GpuComputePipeline> {
+    const code = await this.readKernel(kernelUrl(op));
+    this.device.pushErrorScope("validation");
+    const module = this.device.createShaderModule({ code, label: op });
+    const pipeline = await this.device.createComputePipelineAsync({ layout: "auto", compute: { module, entryPoint: entry } });
+    const error = await this.device.popErrorScope();
+    if (error) throw new Error(`kernels/${op}/${op}.wgsl (${entry}) does not compile: ${error.message}`);
+    return pipeline;
+  }
+
+  /** Copies a CPU tensor into a new storage buffer. */
+  upload(t: Tensor): GpuTensor {
+    const buffer = this.device.createBuffer({ size: Math.max(4, t.data.byteLength), usage: TENSOR_USAGE, mappedAtCreation: true });
+    new Float32Array(buffer.getMappedRange()).set(t.data);
+    buffer.unmap();
+    return { shape: [...t.shape], buffer };
+  }
+
+  /** A new storage buffer for a tensor of this shape (zeros). */
+  empty(shape: readonly number[]): GpuTensor {
+    return { shape: [...shape], buffer: this.device.createBuffer({ size: Math.max(4, numel(shape) * 4), usage: TENSOR_USAGE }) };
+  }
+
+  /** A scratch tensor for the work recorded before the next flush; it is released after that flush. */
+  scratch(shape: readonly number[]): GpuTensor {
+    const t = this.empty(shape);
+    this.transient.push(t.buffer);
+    return t;
+  }
+
+  /** Submits pending work and copies the tensor back. */
+  async read(t: GpuTensor): Promise<Tensor> {
+    this.flush();
+    const bytes = numel(t.shape) * 4;
+    const staging = this.device.createBuffer({ size: Math.max(4, bytes), usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+    const encoder = this.device.createCommandEncoder();
+    if (bytes > 0) encoder.copyBufferToBuffer(t.buffer, 0, staging, 0, bytes);
+    this.device.queue.submit([encoder.finish()]);
+    await this.throwRecordedErrors();
+    await staging.mapAsync(MAP_READ);
+    const data = new Float32Array(staging.getMappedRange().slice(0, bytes));
+    staging.unmap();
+    staging.destroy();
+    return tensor(t.shape, data);
+  }
+
+  /**
+   * Records one dispatch: `buffers` bind to 0…k−1 in order and the packed `params` to binding k as a uniform.
+   * A `null` slot is a binding the entry point never touches: with layout "auto" it is absent from the
+   * pipeline's layout and must not be bound. `groups` is the workgroup grid, checked against the device limit.
+   */
+  dispatch(
+    pipeline: GpuComputePipeline,
+    buffers: readonly (GpuBuffer | null)[],
+    params: readonly ParamField[],
+    groups: readonly number[],
+  ): void {
+    const max = this.device.limits.maxComputeWorkgroupsPerDimension;
+    if (groups.some((g) => g > max)) throw new RangeError(`dispatch grid [${groups}] exceeds ${max} workgroups per dimension`);
+    if (groups.some((g) => g === 0)) return;
+    const uniform = this.device.createBuffer({ size: Math.ceil(params.length / 4) * 16, usage: BufferUsage.UNIFORM, mappedAtCreation: true });
+    const view = new DataView(uniform.getMappedRange());
+    params.forEach((f, i) => (typeof f === "number" ? view.setUint32(i * 4, f, true) : view.setFloat32(i * 4, f.f32, true)));
+    uniform.unmap();
+    this.transient.push(uniform);
+    if (!this.pass) {
+      // validation errors (a bad binding, a grid too large) surface at the next read or finish, not as garbage
+      this.device.pushErrorScope("validation");
+      this.encoder = this.device.createCommandEncoder();
+      this.pass = this.encoder.beginComputePass();
+    }
+    const entries = [...buffers, uniform].flatMap((buffer, binding) => (buffer ? [{ binding, resource: { buffer } }] : []));
+    const group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    this.pass.setPipeline(pipeline);
+    this.pass.setBindGroup(0, group);
+    this.pass.dispatchWorkgroups(groups[0]!, groups[1] ?? 1, groups[2] ?? 1);
+  }
+
+  /** A 2-D grid covering `count` workgroups (x up to the per-dimension limit, then rows of y). */
+  grid(count: number): [number, number] {
+    const max = this.device.limits.maxComputeWorkgroupsPerDimension;
+    return count <= max ? [count, 1] : [max, Math.ceil(count / max)];
+  }
+
+  /** Submits everything recorded so far. */
+  flush(): void {
+    if (!this.pass || !this.encoder) return;
+    this.pass.end();
+    this.device.queue.submit([this.encoder.finish()]);
+    this.errors.push(this.device.popErrorScope());
+    this.pass = null;
+    this.encoder = null;
+    // destroy() waits for submitted work that uses the buffer, so uniforms and scratch can go now
+    for (const b of this.transient) b.destroy();
+    this.transient = [];
+  }
+
+  /** Submits and waits until the GPU has finished everything submitted; throws the first validation error. */
+  async finish(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+    await this.throwRecordedErrors();
+  }
+
+  private async throwRecordedErrors(): Promise<void> {
+    const found = (await Promise.all(this.errors)).find((e) => e !== null);
+    this.errors = [];
+    if (found) throw new Error(`WebGPU rejected a dispatch: ${found.message}`);
+  }
+
+  /** Releases the device. */
+  destroy(): void {
+    this.flush();
+    this.device.destroy();
+  }
+}

@@ -1,0 +1,24 @@
+import type { GpuContext, GpuTensor } from "./gpu-context.ts";
+import { dimsOf, expectGpuShape, ShapeError } from "./shapes.ts";
+
+/** Up to this many rows of x the GEMV kernel wins: each weight row is read once per x row, from cache after the first. */
+export const GEMV_MAX_ROWS = 4;
+
+/**
+ * y = x·Wᵀ (+ b) on the GPU (kernels/matmul/matmul.wgsl): x [n, k], w [m, k], b [m] → [n, m]. Decode-sized n
+ * runs the GEMV entry point, larger n the tiled GEMM.
+ */
+export async function linear(gpu: GpuContext, x: GpuTensor, w: GpuTensor, b?: GpuTensor, out?: GpuTensor): Promise<GpuTensor> {
+  const [n, k] = dimsOf("linear", "x", x, 2) as [number, number];
+  const [m, kw] = dimsOf("linear", "w", w, 2) as [number, number];
+  if (kw !== k) throw new ShapeError(`linear: x [${x.shape}] and w [${w.shape}] disagree on k`);
+  if (b) expectGpuShape("linear", "b", b, [m]);
+  const y = out ?? gpu.empty([n, m]);
+  expectGpuShape("linear", "out", y, [n, m]);
+  const gemv = n <= GEMV_MAX_ROWS;
+  const pipeline = await gpu.pipeline("matmul", gemv ? "gemv" : "gemm");
+  const groups = gemv ? [Math.ceil(m / 8), n] : [Math.ceil(m / 64), Math.ceil(n / 64)];
+  const bias = b ? b.buffer : gpu.placeholder;
+  gpu.dispatch(pipeline, [x.buffer, w.buffer, bias, y.buffer], [n, k, m, b ? 1 : 0], groups);
+  return y;
+}

@@ -1,0 +1,36 @@
+import { numel, tensor, type Tensor } from "../../../src/engine/tensor.ts";
+
+/** A deterministic uniform PRNG (mulberry32), so every kernel case sees the same inputs on every machine. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A tensor of uniform values in [lo, hi). */
+export function randomTensor(next: () => number, shape: readonly number[], lo = -1, hi = 1): Tensor {
+  const data = new Float32Array(numel(shape));
+  for (let i = 0; i < data.length; i++) data[i] = lo + (hi - lo) * next();
+  return tensor(shape, data);
+}
+
+/** A deep copy, for state tensors that the CPU op and the kernel each update in place. */
+export function clone(t: Tensor): Tensor {
+  return tensor(t.shape, t.data.slice());
+}
+
+/** Largest |got − want| / (atol + rtol·|want|): ≤ 1 means every element is within tolerance. NaN counts as a miss. */
+export function worstRatio(got: ArrayLike<number>, want: ArrayLike<number>, atol: number, rtol: number): number {
+  if (got.length !== want.length) throw new Error(`lengths differ: ${got.length} vs ${want.length}`);
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) {
+    const r = Math.abs(got[i]! - want[i]!) / (atol + rtol * Math.abs(want[i]!));
+    worst = Number.isNaN(r) ? Infinity : Math.max(worst, r);
+  }
+  return worst;
+}
