@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { featurize } from "../../src/router/features.ts";
+import { predictQualities } from "../../src/router/mf-model.ts";
+import { trainRouter } from "../../src/router/train.ts";
+import { toExamples } from "../../src/router/training-data.ts";
+import { syntheticRows } from "./synthetic-outcomes.ts";
+
+const small = { hidden: 16, embed: 8, epochs: 12, batchSize: 16, lr: 5e-3, dropout: 0.1, patience: 12 };
+
+describe("trainRouter", () => {
+  const models = ["math", "poet", "generalist"];
+  const train = syntheticRows(240, 1);
+  const validation = syntheticRows(60, 2);
+  const test = syntheticRows(100, 3);
+  const { model, history } = trainRouter(toExamples(train), toExamples(validation), models, small);
+
+  it("lowers the training loss", () => {
+    expect(history.at(-1)?.trainLoss ?? 1).toBeLessThan(history[0]?.trainLoss ?? 0);
+  });
+
+  it("routes held-out prompts to the model that is good at their topic", () => {
+    let routed = 0;
+    let bestSingle = 0;
+    for (const r of test) {
+      const q = predictQualities(model, featurize(r.prompt));
+      const pick = q.indexOf(Math.max(...q));
+      expect(models[pick]).toBe(r.task === "math" ? "math" : "poet");
+      routed += r.scores[pick] ?? 0;
+      bestSingle += r.scores[2] ?? 0;
+    }
+    expect(routed).toBeGreaterThan(bestSingle);
+  });
+
+  it("is reproducible with the same seed", () => {
+    const again = trainRouter(toExamples(train), toExamples(validation), models, small).model;
+    expect(Array.from(again.v)).toEqual(Array.from(model.v));
+  });
+});
