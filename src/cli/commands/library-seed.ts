@@ -11,13 +11,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { seedStatements, type SeedKey } from "../../db/queries-seed.ts";
 import { ALL_SCOPES, LibraryFileSchema } from "../../db/records.ts";
+import { DEV_ADMIN_TOKEN, DEV_API_KEY } from "../../db/seed/dev-credentials.ts";
 
 const root = join(import.meta.dirname, "../../..");
-
-/** The local-only API key README examples use. Never seeded into a remote database. */
-export const DEV_API_KEY = "sk-switchyard-dev";
-/** The admin token written to .dev.vars when it names none (local wrangler dev only). */
-export const DEV_ADMIN_TOKEN = "sk-switchyard-admin-dev";
 
 const usage = `usage: switchyard library seed (--local | --remote) [options]
   --file <path>         library JSON (upstreams, models, policies)   [src/db/seed/default-library.json]
