@@ -5,7 +5,7 @@ import { requestMetrics } from "./request-metrics.ts";
 import { chatCompletions } from "./routes/chat-completions.ts";
 import { completions } from "./routes/completions.ts";
 import { models } from "./routes/models.ts";
-import { healthz, metrics } from "./routes/ops-endpoints.ts";
+import { healthz, metrics } from "./routes/health-and-metrics.ts";
 import { score } from "./routes/score.ts";
 import { TierError } from "./tier-error.ts";
 
