@@ -1,6 +1,7 @@
 /**
- * Passes an upstream body through chunk by chunk (pulled only as the client reads: no buffering) while
- * noting the token usage it reports, so the decision row can record tokens in/out once the body ends.
+ * Token usage as upstreams report it. A streamed (SSE) body is passed through chunk by chunk — pulled only
+ * as the client reads, so nothing is buffered — while its `usage` chunk is noted; a JSON body is read whole
+ * (the client cannot use half of it anyway) and its usage parsed.
  */
 
 /** Token usage as the upstream reported it. */
@@ -9,42 +10,49 @@ export interface Usage {
   tokensOut: number | null;
 }
 
-/** How the body ended: fully sent, or cut short (client gone or upstream broke mid-stream). */
-export interface BodyOutcome {
+/** How a streamed body ended: fully sent, or cut short (client gone or upstream broke mid-stream). */
+export interface StreamOutcome {
   usage: Usage;
   completed: boolean;
   /** performance.now() when the body ended */
   endedAt: number;
 }
 
-// A non-streamed JSON body is kept for its usage up to this size; past it, usage is not recorded.
-const MAX_JSON_BYTES = 1 << 20;
+/** The usage of an OpenAI JSON body (or one SSE data payload); nulls when it reports none. */
+export function usageOf(json: string, into: Usage = { tokensIn: null, tokensOut: null }): Usage {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return into;
+  }
+  if (typeof parsed !== "object" || parsed === null || !("usage" in parsed)) return into;
+  const u = parsed.usage;
+  if (typeof u !== "object" || u === null) return into;
+  if ("prompt_tokens" in u && typeof u.prompt_tokens === "number") into.tokensIn = u.prompt_tokens;
+  if ("completion_tokens" in u && typeof u.completion_tokens === "number") into.tokensOut = u.completion_tokens;
+  return into;
+}
 
-/** Wraps `body`; `outcome` resolves when it has been sent in full, cancelled or broken. */
-export function tapUsage(
-  body: ReadableStream<Uint8Array>,
-  sse: boolean,
-): { body: ReadableStream<Uint8Array>; outcome: Promise<BodyOutcome> } {
+/** Wraps an SSE body; `outcome` resolves when it has been sent in full, cancelled or broken. */
+export function tapSseUsage(body: ReadableStream<Uint8Array>): {
+  body: ReadableStream<Uint8Array>;
+  outcome: Promise<StreamOutcome>;
+} {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const usage: Usage = { tokensIn: null, tokensOut: null };
   let pending = "";
   let finish: (completed: boolean) => void = () => {};
-  const outcome = new Promise<BodyOutcome>((resolve) => {
+  const outcome = new Promise<StreamOutcome>((resolve) => {
     finish = (completed) => resolve({ usage, completed, endedAt: performance.now() });
   });
 
-  const scan = (chunk: Uint8Array, last: boolean): void => {
-    if (!sse && pending.length > MAX_JSON_BYTES) return;
-    pending += last ? decoder.decode() : decoder.decode(chunk, { stream: true });
-    if (!sse) {
-      if (last) readUsage(pending, usage);
-      return;
-    }
-    const lines = pending.split("\n");
-    pending = last ? "" : (lines.pop() ?? "");
+  const scan = (text: string): void => {
+    const lines = (pending + text).split("\n");
+    pending = lines.pop() ?? "";
     for (const line of lines) {
-      if (line.startsWith("data:") && line.includes('"usage"')) readUsage(line.slice(5), usage);
+      if (line.startsWith("data:") && line.includes('"usage"')) usageOf(line.slice(5), usage);
     }
   };
 
@@ -54,13 +62,13 @@ export function tapUsage(
         try {
           const { done, value } = await reader.read();
           if (done) {
-            scan(new Uint8Array(), true);
+            scan(decoder.decode() + "\n");
             controller.close();
             finish(true);
             return;
           }
           controller.enqueue(value);
-          scan(value, false);
+          scan(decoder.decode(value, { stream: true }));
         } catch (err) {
           controller.error(err);
           finish(false);
@@ -74,18 +82,4 @@ export function tapUsage(
     { highWaterMark: 0 },
   );
   return { body: stream, outcome };
-}
-
-function readUsage(json: string, into: Usage): void {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return;
-  }
-  if (typeof parsed !== "object" || parsed === null || !("usage" in parsed)) return;
-  const u = parsed.usage;
-  if (typeof u !== "object" || u === null) return;
-  if ("prompt_tokens" in u && typeof u.prompt_tokens === "number") into.tokensIn = u.prompt_tokens;
-  if ("completion_tokens" in u && typeof u.completion_tokens === "number") into.tokensOut = u.completion_tokens;
 }

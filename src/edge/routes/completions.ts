@@ -12,7 +12,7 @@ import { getPredictor } from "../predictor.ts";
 import { parseJsonBody } from "../request-body.ts";
 import { planRoute } from "../routing-plan.ts";
 import { sendToFirstAvailable } from "../upstream-proxy.ts";
-import { tapUsage } from "../usage-tap.ts";
+import { tapSseUsage, usageOf, type Usage } from "../usage-tap.ts";
 
 /** Response headers naming the model that answered and the decision (= request) id. */
 export const MODEL_HEADER = "x-switchyard-model";
@@ -61,7 +61,7 @@ async function complete(
     throw new EdgeError("upstream_unavailable", `no upstream answered (${tried})`);
   }
 
-  const { response, target, attempts, upstreamLatencyMs } = outcome;
+  const { response, target, attempts } = outcome;
   const contentType = response.headers.get("content-type") ?? "application/json";
   const headers = new Headers({ "content-type": contentType });
   if (contentType.startsWith("text/event-stream")) headers.set("cache-control", "no-cache");
@@ -69,18 +69,20 @@ async function complete(
   headers.set(DECISION_HEADER, c.get("requestId"));
   if (attempts.length > 0) headers.set("x-switchyard-fallbacks", String(attempts.length));
 
-  if (!response.body) {
-    logDecision(c, decisionRow(c, served(facts, outcome, response.status, performance.now(), null, null, true)));
-    return new Response(null, { status: response.status, headers });
+  const row = (endedAt: number, usage: Usage, completed: boolean) =>
+    decisionRow(c, served(facts, outcome, response.status, endedAt, usage, completed));
+
+  if (response.body && contentType.startsWith("text/event-stream")) {
+    const tap = tapSseUsage(response.body);
+    logDecision(c, tap.outcome.then((o) => row(o.endedAt, o.usage, o.completed)));
+    return new Response(tap.body, { status: response.status, headers });
   }
-  const tap = tapUsage(response.body, contentType.startsWith("text/event-stream"));
-  logDecision(
-    c,
-    tap.outcome.then((o) =>
-      decisionRow(c, served(facts, outcome, response.status, o.endedAt, o.usage.tokensIn, o.usage.tokensOut, o.completed)),
-    ),
-  );
-  return new Response(tap.body, { status: response.status, headers });
+  const bytes = await response.arrayBuffer().catch((err: unknown) => {
+    logDecision(c, row(performance.now(), { tokensIn: null, tokensOut: null }, false));
+    throw new EdgeError("upstream_unavailable", `${target.model.id} broke off mid-answer: ${String(err)}`);
+  });
+  logDecision(c, row(performance.now(), usageOf(new TextDecoder().decode(bytes)), true));
+  return new Response(bytes, { status: response.status, headers });
 }
 
 type Facts = Pick<DecisionFacts, "endpoint" | "requestedModel" | "stream" | "prompt" | "plan">;
@@ -104,8 +106,7 @@ function served(
   outcome: { target: { model: { id: string } }; attempts: DecisionFacts["attempts"]; upstreamLatencyMs: number },
   httpStatus: number,
   endedAt: number,
-  tokensIn: number | null,
-  tokensOut: number | null,
+  usage: Usage,
   completed: boolean,
 ): DecisionFacts {
   return {
@@ -115,8 +116,8 @@ function served(
     status: !completed ? "incomplete" : httpStatus >= 400 ? "upstream_error" : "ok",
     httpStatus,
     upstreamLatencyMs: outcome.upstreamLatencyMs,
-    tokensIn,
-    tokensOut,
+    tokensIn: usage.tokensIn,
+    tokensOut: usage.tokensOut,
     endedAt,
   };
 }
