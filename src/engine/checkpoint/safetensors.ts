@@ -40,7 +40,10 @@ export interface SafetensorsFile {
   metadata: Record<string, string>;
   names(): string[];
   info(name: string): TensorInfo | undefined;
-  /** Decodes one tensor to f32; throws CheckpointError for an unknown name or a dtype we cannot load. */
+  /**
+   * Decodes one tensor to f32; throws CheckpointError for an unknown name or a dtype we cannot load. Aligned F32
+   * data is a view of the file's bytes, not a copy: weights are read-only.
+   */
   get(name: string): Tensor;
 }
 
