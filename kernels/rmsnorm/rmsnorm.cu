@@ -1,0 +1,59 @@
+// RMSNorm over the last dim (LlamaRMSNorm), the CPU op `rmsnorm` (src/engine/backends/cpu/norm.ts):
+//   y[i, j] = (x[i, j] · rsqrt(mean_j(x[i, :]²) + eps)) · w[j]
+// Layouts (row-major f32, device pointers): x [n, d], w [d], y [n, d].
+// Versions: v1 (current) — one block of 256 threads per row; float4 loads when d % 4 == 0 (rows then stay
+//   16-byte aligned), scalar otherwise; warp shuffles then one shared slot per warp for the sum of squares.
+// Launcher: rmsnorm_f32(x, w, y, n, d, eps, stream) → cudaError_t of the launch.
+#include <cuda_runtime.h>
+
+namespace {
+
+constexpr int kThreads = 256;
+
+__device__ float block_sum(float v) {
+  __shared__ float warp_sums[kThreads / 32];
+  for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  if (lane == 0) warp_sums[warp] = v;
+  __syncthreads();
+  float total = 0.f;
+  for (int i = 0; i < kThreads / 32; ++i) total += warp_sums[i];  // every thread reads the 8 sums: no 2nd barrier
+  return total;
+}
+
+template <bool kVec4>
+__global__ void __launch_bounds__(kThreads) rmsnorm_kernel(const float* __restrict__ x, const float* __restrict__ w,
+                                                           float* __restrict__ y, int d, float eps) {
+  const size_t o = static_cast<size_t>(blockIdx.x) * d;
+  float ss = 0.f;
+  if (kVec4) {
+    const float4* xr = reinterpret_cast<const float4*>(x + o);
+    for (int j = threadIdx.x; j < d / 4; j += kThreads) {
+      const float4 v = xr[j];
+      ss += v.x * v.x + v.y * v.y + v.z * v.z + v.w * v.w;
+    }
+  } else {
+    for (int j = threadIdx.x; j < d; j += kThreads) ss += x[o + j] * x[o + j];
+  }
+  const float inv = 1.f / sqrtf(block_sum(ss) / d + eps);
+  if (kVec4) {
+    const float4* xr = reinterpret_cast<const float4*>(x + o);
+    const float4* wr = reinterpret_cast<const float4*>(w);
+    float4* yr = reinterpret_cast<float4*>(y + o);
+    for (int j = threadIdx.x; j < d / 4; j += kThreads) {
+      const float4 v = xr[j], g = wr[j];
+      yr[j] = make_float4(v.x * inv * g.x, v.y * inv * g.y, v.z * inv * g.z, v.w * inv * g.w);
+    }
+  } else {
+    for (int j = threadIdx.x; j < d; j += kThreads) y[o + j] = (x[o + j] * inv) * w[j];
+  }
+}
+
+}  // namespace
+
+extern "C" int rmsnorm_f32(const float* x, const float* w, float* y, int n, int d, float eps, cudaStream_t stream) {
+  if (n <= 0 || d <= 0) return cudaSuccess;
+  if (d % 4 == 0) rmsnorm_kernel<true><<<n, kThreads, 0, stream>>>(x, w, y, d, eps);
+  else rmsnorm_kernel<false><<<n, kThreads, 0, stream>>>(x, w, y, d, eps);
+  return cudaGetLastError();
+}
