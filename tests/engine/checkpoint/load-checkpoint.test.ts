@@ -27,6 +27,9 @@ async function loadError(dir: string): Promise<CheckpointError> {
   throw new Error("expected a CheckpointError");
 }
 
+/** A pattern for a message that starts with `path: problem`. */
+const startingWith = (path: string, problem: string) => new RegExp(`^${`${path}: ${problem}`.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`);
+
 function editJson(path: string, edit: (json: Record<string, unknown>) => void): void {
   const json = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
   edit(json);
@@ -115,7 +118,7 @@ describe("loadCheckpoint", () => {
   it("names a missing or unparsable config.json", async () => {
     const dir = copyOf("mamba");
     writeFileSync(join(dir, "config.json"), '{"architectures": ["MambaForCausalLM"],');
-    expect((await loadError(dir)).message).toMatch(new RegExp(`^${join(dir, "config.json").replace(/[.\\/]/g, "\\$&")}: is not valid JSON`));
+    expect((await loadError(dir)).message).toMatch(startingWith(join(dir, "config.json"), "is not valid JSON"));
     unlinkSync(join(dir, "config.json"));
     expect((await loadError(dir)).message).toBe(`${join(dir, "config.json")}: is missing`);
   });
@@ -139,6 +142,15 @@ describe("loadCheckpoint", () => {
     unlinkSync(join(dir, "tokenizer.json"));
     expect((await loadError(dir)).message).toBe(`${join(dir, "tokenizer.json")}: is missing`);
     expect((await loadCheckpoint(dir, { tokenizer: "optional" })).tokenizer).toBeNull();
+  });
+
+  it("names tokenizer.json when it is not valid JSON or not a tokenizer", async () => {
+    const dir = copyOf("mamba");
+    const path = join(dir, "tokenizer.json");
+    writeFileSync(path, "{ broken");
+    expect((await loadError(dir)).message).toMatch(startingWith(path, "is not valid JSON"));
+    writeFileSync(path, JSON.stringify({ model: { type: "WordPiece2" } }));
+    expect((await loadError(dir)).message).toMatch(startingWith(path, "cannot build the tokenizer"));
   });
 
   it("names tokenizer_config.json when a special token is not in the vocabulary", async () => {
