@@ -43,7 +43,9 @@ export function kvAppend(cache: KvCache, k: Tensor, v: Tensor): void {
 /**
  * Causal attention with grouped KV heads over the cache, which already holds the n query tokens at its end.
  * One score row of length t is reused for every (query, head): memory O(t), never n×t. Two passes (scores and
- * max, then weights and values) keep it the plain formula a GPU kernel is checked against.
+ * max, then weights and values) keep it the plain formula a GPU kernel is checked against. Both passes take
+ * four keys at a time: one query (or accumulator) load then feeds four multiply-adds on independent sums,
+ * about twice as fast as one key at a time here.
  * q [n, h, hd] → [n, h·hd].
  */
 export function attention(q: Tensor, cache: KvCache, scale: number): Tensor {
@@ -62,24 +64,58 @@ export function attention(q: Tensor, cache: KvCache, scale: number): Tensor {
   const scores = new Float64Array(length);
   const acc = new Float64Array(hd);
   for (let i = 0; i < n; i++) {
-    const last = length - n + i;
+    const seen = length - n + i + 1; // keys this query attends to
     for (let hh = 0; hh < nh; hh++) {
       const qo = (i * nh + hh) * hd;
       const ko = Math.floor(hh / group) * hd;
       let max = -Infinity;
-      for (let j = 0; j <= last; j++) {
-        const kr = j * width + ko;
-        const sc = dotProduct(qd, qo, kd, kr, hd) * scale;
-        scores[j] = sc;
-        if (sc > max) max = sc;
+      let j = 0;
+      for (; j + 4 <= seen; j += 4) {
+        const k0 = j * width + ko;
+        const k1 = k0 + width;
+        const k2 = k1 + width;
+        const k3 = k2 + width;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let e = 0; e < hd; e++) {
+          const qv = qd[qo + e]!;
+          s0 += qv * kd[k0 + e]!;
+          s1 += qv * kd[k1 + e]!;
+          s2 += qv * kd[k2 + e]!;
+          s3 += qv * kd[k3 + e]!;
+        }
+        scores[j] = s0 * scale;
+        scores[j + 1] = s1 * scale;
+        scores[j + 2] = s2 * scale;
+        scores[j + 3] = s3 * scale;
+        max = Math.max(max, scores[j]!, scores[j + 1]!, scores[j + 2]!, scores[j + 3]!);
+      }
+      for (; j < seen; j++) {
+        scores[j] = dotProduct(qd, qo, kd, j * width + ko, hd) * scale;
+        max = Math.max(max, scores[j]!);
       }
       let sum = 0;
       acc.fill(0);
-      for (let j = 0; j <= last; j++) {
-        const wgt = Math.exp(scores[j]! - max);
-        sum += wgt;
-        const vr = j * width + ko;
-        for (let e = 0; e < hd; e++) acc[e] = acc[e]! + wgt * vd[vr + e]!;
+      j = 0;
+      for (; j + 4 <= seen; j += 4) {
+        const w0 = Math.exp(scores[j]! - max);
+        const w1 = Math.exp(scores[j + 1]! - max);
+        const w2 = Math.exp(scores[j + 2]! - max);
+        const w3 = Math.exp(scores[j + 3]! - max);
+        sum += w0 + w1 + w2 + w3;
+        const v0 = j * width + ko;
+        const v1 = v0 + width;
+        const v2 = v1 + width;
+        const v3 = v2 + width;
+        for (let e = 0; e < hd; e++) acc[e] = acc[e]! + w0 * vd[v0 + e]! + w1 * vd[v1 + e]! + w2 * vd[v2 + e]! + w3 * vd[v3 + e]!;
+      }
+      for (; j < seen; j++) {
+        const w = Math.exp(scores[j]! - max);
+        sum += w;
+        const v0 = j * width + ko;
+        for (let e = 0; e < hd; e++) acc[e] = acc[e]! + w * vd[v0 + e]!;
       }
       for (let e = 0; e < hd; e++) out[qo + e] = acc[e]! / sum;
     }
