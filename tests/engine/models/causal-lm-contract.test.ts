@@ -3,7 +3,7 @@ import { cpuOps } from "../../../src/engine/backends/cpu/index.ts";
 import type { WeightStore } from "../../../src/engine/models/causal-lm.ts";
 import { PREFILL_SLICE } from "../../../src/engine/models/decoder-stack.ts";
 import { createModel } from "../../../src/engine/models/registry.ts";
-import { numel } from "../../../src/engine/tensor.ts";
+import { numel, tensor } from "../../../src/engine/tensor.ts";
 import { readFixture } from "./read-fixture.ts";
 
 describe("CausalLM facts and forward contract", () => {
@@ -64,5 +64,34 @@ describe("long inputs run in slices of PREFILL_SLICE tokens", () => {
     const lastOnly = model.forward(ids, model.newState());
     const lastRow = whole.data.subarray(whole.data.length - 320);
     expect(lastOnly.data.reduce((m, v, i) => Math.max(m, Math.abs(v - lastRow[i]!)), 0)).toBeLessThan(1e-5);
+  });
+});
+
+describe("optional biases named by config flags", () => {
+  it("loads q/k/v/o and MLP biases when attention_bias and mlp_bias are set, and uses them", async () => {
+    const { config, tensors, reference } = await readFixture("llama");
+    const biasShapes: Record<string, number[]> = {};
+    for (let i = 0; i < 2; i++) {
+      const p = `model.layers.${i}.`;
+      Object.assign(biasShapes, {
+        [`${p}self_attn.q_proj.bias`]: [64], [`${p}self_attn.k_proj.bias`]: [16], [`${p}self_attn.v_proj.bias`]: [16],
+        [`${p}self_attn.o_proj.bias`]: [64], [`${p}mlp.gate_proj.bias`]: [128], [`${p}mlp.up_proj.bias`]: [128],
+        [`${p}mlp.down_proj.bias`]: [64],
+      });
+    }
+    const withBiases = (value: number): WeightStore => ({
+      names: () => [...tensors.names(), ...Object.keys(biasShapes)],
+      has: (n) => n in biasShapes || tensors.has(n),
+      get: (n, shape) => (n in biasShapes ? tensor(biasShapes[n]!, new Float32Array(numel(biasShapes[n]!)).fill(value)) : tensors.get(n, shape)),
+    });
+    const biased = { ...config, attention_bias: true, mlp_bias: true };
+    const logits = (store: WeightStore, cfg: Record<string, unknown>) => {
+      const m = createModel({ config: cfg, tensors: store }, cpuOps);
+      return Array.from(m.forward(reference.input_ids, m.newState()).data);
+    };
+    const plain = logits(tensors, config);
+    expect(logits(withBiases(0), biased)).toEqual(plain);
+    expect(logits(withBiases(0.1), biased)).not.toEqual(plain);
+    expect(() => logits(tensors, biased)).toThrow(/missing tensor "model\.layers\.0\.self_attn\.q_proj\.bias"/);
   });
 });
