@@ -106,6 +106,7 @@ export async function respondWithGeneration(c: Context<AppEnv>, deps: TierDeps, 
   const encoder = new TextEncoder();
   const opening = shape.opening(who);
   let opened = opening === null;
+  let cancelled = false;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
@@ -115,7 +116,8 @@ export async function respondWithGeneration(c: Context<AppEnv>, deps: TierDeps, 
           return;
         }
         const r = await events.next();
-        if (r.done) return;
+        if (cancelled) return;
+        if (r.done) throw new TierError("internal_error", "generation ended without a summary");
         const ev = r.value;
         if (ev.type === "text") {
           controller.enqueue(encoder.encode(sse(shape.chunk(who, ev.text, null, null))));
@@ -128,14 +130,17 @@ export async function respondWithGeneration(c: Context<AppEnv>, deps: TierDeps, 
         controller.enqueue(encoder.encode(tail + sse("[DONE]")));
         controller.close();
       } catch (err) {
-        // Headers are gone: report in-band, as OpenAI does, then end the stream.
         finish(null);
-        const e = err instanceof TierError ? err : new TierError("internal_error", err instanceof Error ? err.message : String(err));
+        if (cancelled) return;
+        // Headers are gone: report in-band, as OpenAI does, then end the stream. Internals stay in the log.
+        if (!(err instanceof TierError)) console.error(`[tier] ${c.get("requestId")} stream failed:`, err);
+        const e = err instanceof TierError ? err : new TierError("internal_error", "internal error");
         controller.enqueue(encoder.encode(sse(e.toBody(c.get("requestId"))) + sse("[DONE]")));
         controller.close();
       }
     },
     async cancel() {
+      cancelled = true;
       finish(null);
       await events.return();
     },
