@@ -84,9 +84,16 @@ export class KnnBaseline {
       for (let d = 0; d < this.dims; d++) s += (q[d] ?? 0) * (this.train[off + d] ?? 0);
       sims[i] = s;
     }
-    const nearest = Array.from(sims.keys())
-      .sort((a, b) => (sims[b] ?? 0) - (sims[a] ?? 0))
-      .slice(0, this.k);
+    // Top-k by insertion into a short sorted list: k ≪ n, so this beats sorting all n similarities.
+    const nearest: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = sims[i] ?? 0;
+      if (nearest.length === this.k && s <= (sims[nearest[this.k - 1] ?? 0] ?? 0)) continue;
+      let at = nearest.length;
+      while (at > 0 && (sims[nearest[at - 1] ?? 0] ?? 0) < s) at--;
+      nearest.splice(at, 0, i);
+      if (nearest.length > this.k) nearest.pop();
+    }
     const out = new Float64Array(m);
     const count = new Float64Array(m);
     for (const i of nearest) {

@@ -26,7 +26,7 @@ export function publishStatements(meta: RouterArtifactMeta, onnx: Uint8Array, ac
       `ON CONFLICT(version) DO UPDATE SET model_ids = excluded.model_ids, metrics = excluded.metrics, onnx = X'';`,
   ];
   for (let at = 0; at < onnx.length; at += CHUNK_BYTES) {
-    out.push(`UPDATE router_versions SET onnx = onnx || X'${hex(onnx.subarray(at, at + CHUNK_BYTES))}' WHERE version = ${v};`);
+    out.push(`UPDATE router_versions SET onnx = CAST(onnx || X'${hex(onnx.subarray(at, at + CHUNK_BYTES))}' AS BLOB) WHERE version = ${v};`);
   }
   if (activate) out.push(`UPDATE router_versions SET active = (version = ${v});`);
   return out;

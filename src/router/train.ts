@@ -25,13 +25,14 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   hidden: 64,
   embed: 32,
-  epochs: 30,
+  epochs: 20,
   batchSize: 32,
-  lr: 2e-3,
-  weightDecay: 1e-4,
-  dropout: 0.2,
+  // Chosen on model7's validation rows (routed quality 58.1% vs 56.9% at lr 2e-3, dropout 0.2, decay 1e-4).
+  lr: 1e-3,
+  weightDecay: 1e-2,
+  dropout: 0.5,
   seed: 7,
-  patience: 5,
+  patience: 4,
 };
 
 export interface EpochReport {

@@ -73,7 +73,7 @@ export async function run(argv: string[]): Promise<void> {
   try {
     // One wrangler call per batch of chunks keeps each file small and shows progress on a 1.5 MB blob.
     const batches: string[][] = [];
-    for (let i = 0; i < statements.length; i += 8) batches.push(statements.slice(i, i + 8));
+    for (let i = 0; i < statements.length; i += 16) batches.push(statements.slice(i, i + 16));
     bar.start(batches.length, 0, { info: "" });
     for (const [i, batch] of batches.entries()) {
       const file = join(dir, `publish-${i}.sql`);
@@ -82,7 +82,7 @@ export async function run(argv: string[]): Promise<void> {
       if (values["persist-to"]) args.push("--persist-to", values["persist-to"]);
       const r = spawnSync(join(root, "node_modules/.bin/wrangler"), args, { cwd: root, encoding: "utf8" });
       if (r.status !== 0) throw new Error(`wrangler d1 execute failed (exit ${r.status}): ${(r.stderr || r.stdout).slice(-800)}`);
-      bar.update(i + 1, { info: `${Math.min(statements.length, (i + 1) * 8)}/${statements.length} statements` });
+      bar.update(i + 1, { info: `${Math.min(statements.length, (i + 1) * 16)}/${statements.length} statements` });
     }
     bar.stop();
   } finally {
