@@ -15,6 +15,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             ADMIN_TOKEN: "test-admin-token",
             UP_A_KEY: "sk-upstream-a",
+            // Short batch window: each call waits for its decision row before the test reads D1.
+            DECISION_BATCH_MS: "20",
             UPSTREAMS: inject("upstreams"),
           },
         },

@@ -7,6 +7,8 @@ export interface Bindings {
   ADMIN_TOKEN?: string;
   /** "development" adds error details to 500 bodies */
   ENVIRONMENT?: string;
+  /** how long (ms) a decision row waits to share a D1 write with its neighbours; default 1000 */
+  DECISION_BATCH_MS?: string;
   /** upstream secrets, looked up by name */
   [secretName: string]: unknown;
 }

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { openDatabase } from "../db/database.ts";
 import type { DecisionRow } from "../db/queries-decisions.ts";
 import type { AppEnv } from "./app-env.ts";
-import { bufferDecision } from "./decision-batch.ts";
+import { bufferDecision, DEFAULT_BATCH_WINDOW_MS } from "./decision-batch.ts";
 import type { PromptView } from "./openai-request.ts";
 import type { Attempt } from "./upstream-proxy.ts";
 import type { RoutePlan } from "./routing-plan.ts";
@@ -60,9 +60,10 @@ export function decisionRow(c: Context<AppEnv>, f: DecisionFacts): DecisionRow {
 /** Writes the row once `row` resolves, after the response (batched); a failed write is logged, never thrown. */
 export function logDecision(c: Context<AppEnv>, row: Promise<DecisionRow> | DecisionRow): void {
   const db = openDatabase(c.env.DB);
+  const windowMs = Number(c.env.DECISION_BATCH_MS ?? DEFAULT_BATCH_WINDOW_MS);
   c.executionCtx.waitUntil(
     Promise.resolve(row)
-      .then((r) => bufferDecision(db, r))
+      .then((r) => bufferDecision(db, r, windowMs))
       .catch((err: unknown) => console.error(`[${c.get("requestId")}] decision row not written:`, err)),
   );
 }

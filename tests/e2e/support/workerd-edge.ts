@@ -4,7 +4,7 @@
  * migrations. For measuring the Worker's own overhead; tests use `wrangler dev` (edge-process.ts).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
@@ -23,6 +23,8 @@ export async function startWorkerdEdge(vars: Record<string, string> = {}): Promi
   });
   if (build.status !== 0) throw new Error(`wrangler deploy --dry-run failed: ${build.stderr}${build.stdout}`);
 
+  // Local D1 on tmpfs where there is one: production D1 is a remote service, not the Worker host's disk.
+  const d1Dir = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "switchyard-d1-"));
   const adminToken = `admin-${crypto.randomUUID()}`;
   const mf = new Miniflare({
     modules: true,
@@ -31,6 +33,7 @@ export async function startWorkerdEdge(vars: Record<string, string> = {}): Promi
     compatibilityDate: "2026-04-26",
     compatibilityFlags: ["nodejs_compat"],
     d1Databases: { DB: "switchyard" },
+    d1Persist: d1Dir,
     bindings: { ...vars, ADMIN_TOKEN: adminToken, ENVIRONMENT: "production" },
     host: "127.0.0.1",
     port: 0,
@@ -55,6 +58,7 @@ export async function startWorkerdEdge(vars: Record<string, string> = {}): Promi
   const stop = async () => {
     await mf.dispose();
     rmSync(out, { recursive: true, force: true });
+    rmSync(d1Dir, { recursive: true, force: true });
   };
   return { url, adminToken, admin, stop };
 }
