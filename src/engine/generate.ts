@@ -19,8 +19,10 @@ export interface GenerateOptions {
   stop: StopMatcher;
   /** keep going past end-of-sequence tokens (benchmarks, load tests) */
   ignoreEos?: boolean;
-  /** awaited after each decode step, so a server can interleave other requests and flush streamed bytes */
+  /** awaited after each decode step and prefill chunk, so a server can interleave other requests and flush bytes */
   pause?: () => Promise<void>;
+  /** prompt tokens per prefill forward call: bounds how long one call holds the thread (default 512) */
+  prefillChunk?: number;
 }
 
 export type FinishReason = "stop" | "length";
@@ -76,7 +78,12 @@ export async function* generate(
   const eos = new Set(opts.ignoreEos ? [] : tokenizer.eosTokenIds);
   const decoder = new IncrementalDecoder(tokenizer);
   const state = model.newState();
-  let logits = model.forward(promptIds, state); // [vocab]
+  const chunk = Math.max(1, opts.prefillChunk ?? 512);
+  let logits = model.forward(promptIds.slice(0, chunk), state); // [vocab]
+  for (let at = chunk; at < promptIds.length; at += chunk) {
+    await opts.pause?.();
+    logits = model.forward(promptIds.slice(at, at + chunk), state);
+  }
   const tokenIds: number[] = [];
   let generated = 0;
   let finishReason: FinishReason = "length";

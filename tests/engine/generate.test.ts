@@ -86,6 +86,14 @@ describe("generate", () => {
     expect(done).toMatchObject({ finishReason: "stop", completionTokens: 0, tokenIds: [] });
   });
 
+  it("gives the same tokens whatever the prefill chunk", async () => {
+    const f = await fixture("jamba");
+    const prompt = f.tokenizer.encode("A switchyard sorts the cars of many trains onto their tracks.");
+    const whole = await run(f, prompt, { maxTokens: 12, ignoreEos: true, prefillChunk: 4096 });
+    const sliced = await run(f, prompt, { maxTokens: 12, ignoreEos: true, prefillChunk: 5 });
+    expect(sliced.done.tokenIds).toEqual(whole.done.tokenIds);
+  });
+
   it("never runs past the context length", async () => {
     const f = await fixture("llama");
     const context = f.model.facts.contextLength;
