@@ -51,6 +51,8 @@ export function createTierApp(deps: TierDeps): Hono<AppEnv> {
     // Unknown failures are logged here and answered without internals.
     if (!known) console.error(`[tier] ${c.get("requestId")} ${c.req.method} ${c.req.path}:`, err);
     const e = known ? err : new TierError("internal_error", "internal error");
+    // Busy, not broken: clients (the openai SDK among them) wait this long before they retry.
+    if (e.code === "queue_full" || e.code === "overloaded") c.header("retry-after", "1");
     return c.json(e.toBody(c.get("requestId")), e.status);
   });
   return app;

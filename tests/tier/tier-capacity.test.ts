@@ -60,6 +60,7 @@ describe("tier capacity", () => {
 
     const refused = await post("/v1/completions", JSON.stringify({ model: MODEL, prompt: "c", max_tokens: 3 }));
     expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("1");
     const body = (await refused.json()) as { error: { code: string; type: string } };
     expect(body.error).toMatchObject({ code: "queue_full", type: "rate_limit_error" });
 
