@@ -108,6 +108,14 @@ describe("POST /v1/completions", () => {
     expect(text).toBe(whole.choices[0]?.text);
   });
 
+  it("takes a prompt of token ids and refuses ids outside the vocabulary", async () => {
+    const r = await client.completions.create({ model: "demo-llama", prompt: [5, 6, 7], max_tokens: 2, ignore_eos: true } as OpenAI.CompletionCreateParamsNonStreaming);
+    expect(r.usage?.prompt_tokens).toBe(3);
+    const err = await client.completions.create({ model: "demo-llama", prompt: [5, 1_000_000], max_tokens: 2 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as InstanceType<typeof OpenAI.BadRequestError>).param).toBe("prompt");
+  });
+
   it("refuses a prompt plus max_tokens beyond the context with context_length_exceeded", async () => {
     const err = await client.completions.create({ model: "demo-llama", prompt: "hi", max_tokens: 10_000_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
