@@ -55,12 +55,22 @@ const TK: u32 = 16u;
 var<workgroup> xs: array<f32, 1024>; // [TK][TILE]: x tile, k-major so a k step reads one contiguous row
 var<workgroup> ws: array<f32, 1024>; // [TK][TILE]: w tile
 
+// Stores one output row of this invocation's 4×4 block: columns lx, lx+16, lx+32, lx+48 of the tile.
+fn store_row(r: u32, col0: u32, lx: u32, acc: vec4<f32>) {
+  if (r >= P.n) { return; }
+  for (var j = 0u; j < 4u; j++) {
+    let c = col0 + lx + 16u * j;
+    if (c < P.m) { y[r * P.m + c] = acc[j] + bias(c); }
+  }
+}
+
 @compute @workgroup_size(16, 16)
 fn gemm(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u,
         @builtin(local_invocation_index) tid: u32) {
   let row0 = wg.y * TILE; // rows of x (tokens)
   let col0 = wg.x * TILE; // rows of w (output features)
-  var acc: array<array<f32, 4>, 4>;
+  // Four vec4 accumulators, not an indexed 4×4 array: dynamic indexing would put them in local memory.
+  var acc0 = vec4<f32>(); var acc1 = vec4<f32>(); var acc2 = vec4<f32>(); var acc3 = vec4<f32>();
   for (var k0 = 0u; k0 < P.k; k0 += TK) {
     for (var q = 0u; q < 4u; q++) {
       let e = tid + q * 256u;
@@ -76,23 +86,15 @@ fn gemm(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     }
     workgroupBarrier();
     for (var kk = 0u; kk < TK; kk++) {
-      var a: array<f32, 4>;
-      var c: array<f32, 4>;
-      for (var q = 0u; q < 4u; q++) {
-        a[q] = xs[kk * TILE + lid.y + 16u * q];
-        c[q] = ws[kk * TILE + lid.x + 16u * q];
-      }
-      for (var i = 0u; i < 4u; i++) {
-        for (var j = 0u; j < 4u; j++) { acc[i][j] += a[i] * c[j]; }
-      }
+      let o = kk * TILE;
+      let a = vec4<f32>(xs[o + lid.y], xs[o + lid.y + 16u], xs[o + lid.y + 32u], xs[o + lid.y + 48u]);
+      let c = vec4<f32>(ws[o + lid.x], ws[o + lid.x + 16u], ws[o + lid.x + 32u], ws[o + lid.x + 48u]);
+      acc0 += a.x * c; acc1 += a.y * c; acc2 += a.z * c; acc3 += a.w * c;
     }
     workgroupBarrier();
   }
-  for (var i = 0u; i < 4u; i++) {
-    let r = row0 + lid.y + 16u * i;
-    for (var j = 0u; j < 4u; j++) {
-      let c = col0 + lid.x + 16u * j;
-      if (r < P.n && c < P.m) { y[r * P.m + c] = acc[i][j] + bias(c); }
-    }
-  }
+  store_row(row0 + lid.y, col0, lid.x, acc0);
+  store_row(row0 + lid.y + 16u, col0, lid.x, acc1);
+  store_row(row0 + lid.y + 32u, col0, lid.x, acc2);
+  store_row(row0 + lid.y + 48u, col0, lid.x, acc3);
 }

@@ -3,8 +3,11 @@ import { dimsOf, expectGpuShape, ShapeError } from "./shapes.ts";
 
 const TILE = 64;
 const MAX_HEAD_DIM = 256;
-/** Enough workgroups to fill a large GPU; fewer splits when the cache is short (each split has ≥ one tile). */
-const TARGET_WORKGROUPS = 256;
+/**
+ * Enough 64-wide workgroups to hide memory latency on a large GPU (an H200 holds ~4000 of them at once); fewer
+ * splits when the cache is short, since each split covers at least one tile.
+ */
+const TARGET_WORKGROUPS = 1024;
 
 /** How the t cached keys are cut across workgroups: `splits` ranges of `chunk` keys (a multiple of the tile). */
 export function splitPlan(heads: number, t: number): { splits: number; chunk: number } {

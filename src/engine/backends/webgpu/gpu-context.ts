@@ -9,6 +9,7 @@ import {
   type GpuComputePass,
   type GpuComputePipeline,
   type GpuDevice,
+  type GpuQuerySet,
 } from "./gpu-types.ts";
 
 /** An f32 tensor living in a GPU storage buffer: row-major, same shape rules as the CPU `Tensor`. */
@@ -40,6 +41,7 @@ export class GpuContext {
   private pass: GpuComputePass | null = null;
   private transient: GpuBuffer[] = [];
   private errors: Promise<{ readonly message: string } | null>[] = [];
+  private readonly timestamps: { set: GpuQuerySet; resolve: GpuBuffer; read: GpuBuffer } | null;
   /** A 4-byte buffer bound where a kernel declares an optional input the call does not have (e.g. no bias). */
   readonly placeholder: GpuBuffer;
 
@@ -48,15 +50,27 @@ export class GpuContext {
     /** The adapter's description (e.g. "llvmpipe …" or the GPU name), for logs and bench output. */
     readonly adapterName: string,
     private readonly readKernel: KernelReader,
+    timed: boolean,
   ) {
     this.placeholder = device.createBuffer({ size: 4, usage: TENSOR_USAGE });
+    this.timestamps = timed
+      ? {
+          set: device.createQuerySet({ type: "timestamp", count: 2 }),
+          resolve: device.createBuffer({ size: 16, usage: BufferUsage.QUERY_RESOLVE | BufferUsage.COPY_SRC }),
+          read: device.createBuffer({ size: 16, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST }),
+        }
+      : null;
   }
 
   /**
    * Requests the high-performance adapter and a device with the adapter's own limits (the defaults cap storage
-   * bindings at 128 MiB). Fails with a clear message when the runtime has no WebGPU or no adapter.
+   * bindings at 128 MiB). Fails with a clear message when the runtime has no WebGPU or no adapter. With
+   * `timestamps`, every submitted pass is timed on the GPU (see passNanoseconds), when the adapter can.
    */
-  static async create(readKernel: KernelReader = (url) => readFile(url, "utf8")): Promise<GpuContext> {
+  static async create(
+    readKernel: KernelReader = (url) => readFile(url, "utf8"),
+    options: { timestamps?: boolean } = {},
+  ): Promise<GpuContext> {
     const gpu = (globalThis.navigator as unknown as { gpu?: Gpu } | undefined)?.gpu;
     if (!gpu) throw new Error("WebGPU is not available in this runtime (navigator.gpu is missing): run under Deno");
     const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
@@ -67,7 +81,9 @@ export class GpuContext {
       );
     }
     const l = adapter.limits;
+    const timed = options.timestamps === true && adapter.features.has("timestamp-query");
     const device = await adapter.requestDevice({
+      requiredFeatures: timed ? ["timestamp-query"] : [],
       requiredLimits: {
         maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
         maxBufferSize: l.maxBufferSize,
@@ -75,7 +91,7 @@ export class GpuContext {
         maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
       },
     });
-    return new GpuContext(device, adapter.info?.description ?? "unknown adapter", readKernel);
+    return new GpuContext(device, adapter.info?.description ?? "unknown adapter", readKernel, timed);
   }
 
   /** The compiled entry point `entry` of kernels/<op>/<op>.wgsl (compiled once, then cached). */
@@ -158,7 +174,10 @@ export class GpuContext {
       // validation errors (a bad binding, a grid too large) surface at the next read or finish, not as garbage
       this.device.pushErrorScope("validation");
       this.encoder = this.device.createCommandEncoder();
-      this.pass = this.encoder.beginComputePass();
+      const ts = this.timestamps;
+      this.pass = this.encoder.beginComputePass(
+        ts ? { timestampWrites: { querySet: ts.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : undefined,
+      );
     }
     const entries = [...buffers, uniform].flatMap((buffer, binding) => (buffer ? [{ binding, resource: { buffer } }] : []));
     const group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
@@ -177,6 +196,10 @@ export class GpuContext {
   flush(): void {
     if (!this.pass || !this.encoder) return;
     this.pass.end();
+    if (this.timestamps) {
+      this.encoder.resolveQuerySet(this.timestamps.set, 0, 2, this.timestamps.resolve, 0);
+      this.encoder.copyBufferToBuffer(this.timestamps.resolve, 0, this.timestamps.read, 0, 16);
+    }
     this.device.queue.submit([this.encoder.finish()]);
     this.errors.push(this.device.popErrorScope());
     this.pass = null;
@@ -197,6 +220,18 @@ export class GpuContext {
     const found = (await Promise.all(this.errors)).find((e) => e !== null);
     this.errors = [];
     if (found) throw new Error(`WebGPU rejected a dispatch: ${found.message}`);
+  }
+
+  /**
+   * GPU time of the last submitted pass in nanoseconds (from its begin and end timestamps), or null when the
+   * context was created without timestamps or the adapter lacks them. Call after finish().
+   */
+  async passNanoseconds(): Promise<number | null> {
+    if (!this.timestamps) return null;
+    await this.timestamps.read.mapAsync(MAP_READ);
+    const [begin, end] = new BigUint64Array(this.timestamps.read.getMappedRange().slice(0, 16));
+    this.timestamps.read.unmap();
+    return Number(end! - begin!);
   }
 
   /** Releases the device. */

@@ -38,8 +38,15 @@ export interface GpuCommandBuffer {
   readonly label: string;
 }
 
+export interface GpuQuerySet {
+  destroy(): void;
+}
+
 export interface GpuCommandEncoder {
-  beginComputePass(): GpuComputePass;
+  beginComputePass(desc?: {
+    timestampWrites?: { querySet: GpuQuerySet; beginningOfPassWriteIndex: number; endOfPassWriteIndex: number };
+  }): GpuComputePass;
+  resolveQuerySet(set: GpuQuerySet, first: number, count: number, dst: GpuBuffer, dstOffset: number): void;
   copyBufferToBuffer(src: GpuBuffer, srcOffset: number, dst: GpuBuffer, dstOffset: number, size: number): void;
   finish(): GpuCommandBuffer;
 }
@@ -73,6 +80,7 @@ export interface GpuDevice {
     entries: { binding: number; resource: { buffer: GpuBuffer } }[];
   }): GpuBindGroup;
   createCommandEncoder(): GpuCommandEncoder;
+  createQuerySet(desc: { type: "timestamp"; count: number }): GpuQuerySet;
   pushErrorScope(filter: "validation" | "out-of-memory" | "internal"): void;
   popErrorScope(): Promise<{ readonly message: string } | null>;
   destroy(): void;
@@ -94,6 +102,7 @@ export const BufferUsage = {
   MAP_READ: 0x0001,
   COPY_SRC: 0x0004,
   COPY_DST: 0x0008,
+  QUERY_RESOLVE: 0x0200,
   UNIFORM: 0x0040,
   STORAGE: 0x0080,
 } as const;
