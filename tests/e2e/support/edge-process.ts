@@ -3,7 +3,7 @@
  * throwaway D1 state, after applying the real migrations. One per test file; `stop()` kills it.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,7 +32,8 @@ export interface EdgeProcess {
 
 /** Starts `wrangler dev` with `vars` (secrets such as upstream keys) plus ADMIN_TOKEN. */
 export async function startEdge(vars: Record<string, string> = {}): Promise<EdgeProcess> {
-  const state = mkdtempSync(join(tmpdir(), "switchyard-edge-"));
+  // Throwaway state on tmpfs where there is one: no disk syncs for a database deleted at the end.
+  const state = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "switchyard-edge-"));
   const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
     cwd: root,
     env: WRANGLER_ENV,
