@@ -20,6 +20,7 @@ import { cpuOps } from "../src/engine/backends/cpu/index.ts";
 import { demoSpecs } from "../src/engine/demo/demo-configs.ts";
 import { buildDemoTokenizer } from "../src/engine/demo/demo-tokenizer.ts";
 import { demoWeights } from "../src/engine/demo/demo-weights.ts";
+import { measureThroughput } from "../src/engine/measure-throughput.ts";
 import type { CausalLM, WeightStore } from "../src/engine/models/causal-lm.ts";
 import { createModel } from "../src/engine/models/registry.ts";
 import type { Tensor } from "../src/engine/tensor.ts";
@@ -94,42 +95,8 @@ interface Row {
   decodeMsPerTok: number;
 }
 
-function argmax(x: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < x.length; i++) if ((x[i] ?? -Infinity) > (x[best] ?? -Infinity)) best = i;
-  return best;
-}
-
-/** Same ids for every model: a fixed LCG over the shared vocabulary. */
-function promptIds(n: number, vocab: number): number[] {
-  let s = 12345;
-  return Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s % vocab;
-  });
-}
-
-/** Median of a non-empty list: per-token decode times, robust to a step that shares the CPU with something else. */
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
 function measure(model: CausalLM, name: string, n: number): Row {
-  const state = model.newState();
-  const ids = promptIds(n, model.facts.vocabSize);
-  const t0 = performance.now();
-  let logits = model.forward(ids, state); // [vocab]
-  const prefillMs = performance.now() - t0;
-  const steps: number[] = [];
-  for (let i = 0; i < DECODE; i++) {
-    const t = performance.now();
-    logits = model.forward([argmax(logits.data)], state);
-    steps.push(performance.now() - t);
-  }
-  const decodeMsPerTok = median(steps);
-  return { model: name, family: model.family, prompt: n, prefillTokPerS: (n / prefillMs) * 1000, decodeTokPerS: 1000 / decodeMsPerTok, decodeMsPerTok };
+  return { model: name, family: model.family, prompt: n, ...measureThroughput(model, n, DECODE) };
 }
 
 const fmt = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });

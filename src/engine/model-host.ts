@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import { type ModelCard, ModelCardSchema } from "../routing/model-card.ts";
 import { loadCheckpoint } from "./checkpoint/load-checkpoint.ts";
 import type { TextTokenizer } from "./checkpoint/tokenizer.ts";
+import { measureThroughput } from "./measure-throughput.ts";
 import type { CausalLM } from "./models/causal-lm.ts";
 import { createModel } from "./models/registry.ts";
 import type { Ops } from "./ops.ts";
@@ -78,4 +79,15 @@ export async function loadModelHost(dir: string, ops: Ops): Promise<ModelHost> {
     ...overrides,
   });
   return { id: card.id, dir, model, tokenizer: checkpoint.tokenizer, chatTemplate: checkpoint.chatTemplate, card };
+}
+
+/**
+ * The host's card with its calibration measured here and now: prefill and decode tokens/s at `promptTokens`
+ * (after a short warm-up), which the edge's cost model turns into milliseconds for this model on this machine.
+ */
+export function calibratedCard(host: ModelHost, promptTokens: number): ModelCard {
+  measureThroughput(host.model, Math.min(64, promptTokens), 4); // warm-up: JIT and first allocations
+  const t = measureThroughput(host.model, promptTokens, 16);
+  const calibration = { prefillTokPerS: t.prefillTokPerS, decodeTokPerS: t.decodeTokPerS, measuredAtTokens: promptTokens };
+  return ModelCardSchema.parse({ ...host.card, calibration });
 }

@@ -4,7 +4,7 @@
  */
 import { cpuOps } from "../engine/backends/cpu/index.ts";
 import { findModelDirs } from "../engine/model-dirs.ts";
-import { loadModelHost, type ModelHost } from "../engine/model-host.ts";
+import { calibratedCard, loadModelHost, type ModelHost } from "../engine/model-host.ts";
 import { TierMetrics } from "./metrics.ts";
 import { Scheduler } from "./scheduler.ts";
 import { createTierApp } from "./server.ts";
@@ -36,6 +36,12 @@ async function start(): Promise<void> {
     if (hosts.has(host.id)) throw new Error(`two model dirs share the id '${host.id}': ${hosts.get(host.id)?.dir} and ${dir}`);
     hosts.set(host.id, host);
     console.log(`[tier] loaded ${host.id} (${host.card.architecture}, ${host.card.family}, ${host.card.params} params)`);
+    // A calibration stated in switchyard-card.json is kept.
+    if (opts.calibrate > 0 && host.card.calibration === null) {
+      host.card = calibratedCard(host, opts.calibrate);
+      const c = host.card.calibration;
+      console.log(`[tier] calibrated ${host.id}: prefill ${c?.prefillTokPerS.toFixed(0)} tok/s, decode ${c?.decodeTokPerS.toFixed(0)} tok/s at ${opts.calibrate} tokens`);
+    }
   }
   const scheduler = new Scheduler({ concurrency: opts.concurrency, maxQueue: opts.maxQueue, maxWaitMs: opts.maxWaitMs });
   const app = createTierApp({ hosts, scheduler, metrics: new TierMetrics(), defaultMaxTokens: opts.defaultMaxTokens });

@@ -6,8 +6,8 @@ const TierModelsSchema = z.object({
   data: z.array(z.object({ id: z.string(), card: ModelCardSchema })),
 });
 
-/** Card fields the edge owns once it knows a model: its operators set prices and priors, calibration measures speed. */
-const EDGE_OWNED = ["priceInputPerMTok", "priceOutputPerMTok", "qualityPrior", "calibration"] as const;
+/** Card fields the edge owns once it knows a model: its operators set prices and priors. */
+const EDGE_OWNED = ["priceInputPerMTok", "priceOutputPerMTok", "qualityPrior"] as const;
 
 /** Where to register and how. */
 export interface RegisterOptions {
@@ -46,8 +46,8 @@ async function expectOk(res: Response, what: string): Promise<unknown> {
 
 /**
  * Registers a tier with an edge through its admin API: reads the tier's model cards, upserts one upstream row
- * (base URL `<tier>/v1`) and one model row per card. Architecture fields come from the tier; prices, quality
- * prior and calibration already set at the edge are kept.
+ * (base URL `<tier>/v1`) and one model row per card. Architecture fields come from the tier; prices and quality
+ * prior already set at the edge are kept, and so is its calibration unless the tier measured one.
  * @example
  *   await registerWithEdge({ edge: "http://127.0.0.1:8787", tier: "http://127.0.0.1:8788", adminToken, upstreamId: "tier", timeoutMs: 120_000 });
  */
@@ -67,7 +67,11 @@ export async function registerWithEdge(opts: RegisterOptions): Promise<RegisterR
     let kept: Partial<ModelCard> = {};
     if (existing.ok) {
       const prior = ModelCardSchema.partial().safeParse(await existing.json());
-      if (prior.success) kept = Object.fromEntries(EDGE_OWNED.filter((k) => prior.data[k] !== undefined).map((k) => [k, prior.data[k]]));
+      if (prior.success) {
+        kept = Object.fromEntries(EDGE_OWNED.filter((k) => prior.data[k] !== undefined).map((k) => [k, prior.data[k]]));
+        // A calibration measured by the tier (--calibrate) replaces the edge's; without one the edge's stays.
+        if (card.calibration === null && prior.data.calibration) kept.calibration = prior.data.calibration;
+      }
     } else {
       await existing.body?.cancel();
     }

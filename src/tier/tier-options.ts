@@ -19,6 +19,8 @@ export const TierOptionsSchema = z.object({
   defaultMaxTokens: int(1).default(256),
   /** how long shutdown waits for running requests */
   drainMs: int(0).default(10_000),
+  /** prompt tokens to measure each model's throughput at on startup (the card's calibration); 0 = off */
+  calibrate: int(0).default(0),
 });
 export type TierOptions = z.infer<typeof TierOptionsSchema>;
 
@@ -31,7 +33,8 @@ export const tierUsage = `options:
   --max-queue <n>           requests queued per model before 429                  [8]
   --max-wait-ms <n>         queue wait before 503                                 [120000]
   --default-max-tokens <n>  max_tokens when a request sets none                   [256]
-  --drain-ms <n>            shutdown grace for running requests                   [10000]`;
+  --drain-ms <n>            shutdown grace for running requests                   [10000]
+  --calibrate <n>           measure tokens/s at an n-token prompt on startup      [0: off]`;
 
 /** Parses tier flags; unknown flags and bad values throw an error that names them. */
 export function parseTierOptions(argv: readonly string[]): TierOptions {
@@ -47,6 +50,7 @@ export function parseTierOptions(argv: readonly string[]): TierOptions {
       "max-wait-ms": { type: "string" },
       "default-max-tokens": { type: "string" },
       "drain-ms": { type: "string" },
+      calibrate: { type: "string" },
     },
   });
   const parsed = TierOptionsSchema.safeParse({
@@ -58,6 +62,7 @@ export function parseTierOptions(argv: readonly string[]): TierOptions {
     maxWaitMs: values["max-wait-ms"],
     defaultMaxTokens: values["default-max-tokens"],
     drainMs: values["drain-ms"],
+    calibrate: values.calibrate,
   });
   if (!parsed.success) {
     throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0]).replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`)}: ${i.message}`).join("; "));

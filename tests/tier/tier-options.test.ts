@@ -12,6 +12,7 @@ describe("parseTierOptions", () => {
       maxWaitMs: 120_000,
       defaultMaxTokens: 256,
       drainMs: 10_000,
+      calibrate: 0,
     });
   });
 

@@ -14,7 +14,7 @@ let edge: EdgeProcess;
 
 beforeAll(async () => {
   demo = makeDemoModels();
-  [tier, edge] = await Promise.all([startTier(["--models", demo.root]), startEdge()]);
+  [tier, edge] = await Promise.all([startTier(["--models", demo.root, "--calibrate", "32"]), startEdge()]);
 });
 
 afterAll(async () => {
@@ -47,6 +47,8 @@ describe("switchyard tier register", () => {
     for (const { id, card } of tierModels.data) {
       const row = edgeModels.data.find((m) => m.id === id);
       expect(row).toMatchObject({ ...card, upstream: "tier", enabled: true });
+      // --calibrate measured this machine's speed; the edge's cost model reads it from the card.
+      expect(card.calibration).toMatchObject({ measuredAtTokens: 32, prefillTokPerS: expect.any(Number), decodeTokPerS: expect.any(Number) });
     }
   });
 

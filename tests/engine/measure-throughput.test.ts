@@ -1,0 +1,23 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cpuOps } from "../../src/engine/backends/cpu/index.ts";
+import { loadCheckpoint } from "../../src/engine/checkpoint/load-checkpoint.ts";
+import { benchmarkPromptIds, measureThroughput } from "../../src/engine/measure-throughput.ts";
+import { createModel } from "../../src/engine/models/registry.ts";
+
+describe("measureThroughput", () => {
+  it("reports finite positive rates whose decode rate matches its step time", async () => {
+    const model = createModel(await loadCheckpoint(join(import.meta.dirname, "../fixtures/reference/mamba")), cpuOps);
+    const t = measureThroughput(model, 16, 5);
+    for (const v of Object.values(t)) expect(Number.isFinite(v) && v > 0).toBe(true);
+    expect(t.decodeTokPerS * t.decodeMsPerTok).toBeCloseTo(1000, 6);
+    await expect(async () => measureThroughput(model, 0, 5)).rejects.toThrow(RangeError);
+  });
+
+  it("uses the same prompt ids every time, inside the vocabulary", () => {
+    const ids = benchmarkPromptIds(100, 37);
+    expect(benchmarkPromptIds(100, 37)).toEqual(ids);
+    expect(ids.every((id) => id >= 0 && id < 37)).toBe(true);
+    expect(new Set(ids).size).toBeGreaterThan(10);
+  });
+});
