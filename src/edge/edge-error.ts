@@ -17,7 +17,6 @@ export const ERROR_TABLE = {
   invalid_admin_token: { status: 403, type: "permission_error" },
   admin_disabled: { status: 403, type: "permission_error" },
   not_found: { status: 404, type: "not_found_error" },
-  method_not_allowed: { status: 405, type: "invalid_request_error" },
   conflict: { status: 409, type: "invalid_request_error" },
   payload_too_large: { status: 413, type: "invalid_request_error" },
   upstream_unavailable: { status: 502, type: "upstream_error" },
