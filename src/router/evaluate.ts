@@ -1,5 +1,5 @@
 import { argmax, argmin, KnnBaseline, LengthBaseline, modelMeans } from "./baselines.ts";
-import { aiq, apgrAndCpt, type CurvePoint } from "./cost-curve.ts";
+import { aiq, apgrAndCpt, type CurvePoint, hullQualityAt, nonDecreasingHull } from "./cost-curve.ts";
 import type { SparseFeatures } from "./features.ts";
 import type { OutcomeRow, OutcomeSet } from "./outcome-set.ts";
 import { chooseWithCost, measureChoice, measureRandom, oracleChoice, type RoutingMetrics, type ScoredRows } from "./routing-metrics.ts";
@@ -33,6 +33,8 @@ export interface CostCurveReport {
   cpt80: { router: number; knn: number };
   /** λ picked on validation rows: the best validation quality within the cost budget */
   operatingPoint: { lambda: number; quality: number; cost: number; costShare: number; budgetShare: number; bestSingle: string };
+  /** descriptive only (it reads the test curve): the router hull's quality at the budget, mixing two λ points */
+  hullAtBudget: { router: number; knn: number };
 }
 
 export interface TaskEval {
@@ -106,6 +108,10 @@ export function evaluateRouter(input: EvalInput): TaskEval[] {
         cpt50: { router: r.cpt50, knn: k.cpt50 },
         cpt80: { router: r.cpt80, knn: k.cpt80 },
         operatingPoint: operatingPoint(input, set.name, rows, routerPred, modelCost, best),
+        hullAtBudget: {
+          router: hullQualityAt(nonDecreasingHull(routerCurve), (input.costBudgetShare ?? 0.3) * strong.cost),
+          knn: hullQualityAt(nonDecreasingHull(knnCurve), (input.costBudgetShare ?? 0.3) * strong.cost),
+        },
       };
     }
     return { task: set.name, n: set.rows.length, methods, curve };

@@ -20,6 +20,18 @@ export interface TrainOptions {
   seed: number;
   /** stop after this many epochs without a better validation score */
   patience: number;
+  /**
+   * weight of a listwise term: cross-entropy between softmax(logits) and softmax(scores / listwiseTemperature)
+   * over the measured models. BCE fits each model's level; this one fits which model is best, which is
+   * what routing reads (0 = BCE only).
+   */
+  listwise: number;
+  listwiseTemperature: number;
+  /**
+   * which validation figure picks the kept epoch: the routed quality (argmax q̂ — what a quality-only router
+   * reads) or the loss (calibrated q̂ — what a router trading q̂ against cost reads)
+   */
+  selectBy: "routed-quality" | "loss";
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -33,6 +45,9 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   dropout: 0.5,
   seed: 7,
   patience: 4,
+  listwise: 0,
+  listwiseTemperature: 0.1,
+  selectBy: "routed-quality",
 };
 
 export interface EpochReport {
@@ -130,6 +145,8 @@ export function trainRouter(
   const de = new Float32Array(K);
   const dh = new Float32Array(H);
   const drop = new Float32Array(H);
+  const logits = new Float32Array(M);
+  const listGrad = new Float32Array(M);
   const history: EpochReport[] = [];
   let best = { score: -Infinity, epoch: 0, snapshot: snapshotOf(model) };
   let t = 0;
@@ -149,13 +166,15 @@ export function trainRouter(
         for (let j = 0; j < H; j++) drop[j] = rand() < o.dropout ? 0 : 1 / (1 - o.dropout);
         const { pre, h, e } = encode(model, ex.x, drop);
         de.fill(0);
+        for (let m = 0; m < M; m++) logits[m] = modelLogit(model, e, m);
+        if (o.listwise > 0) listwiseGrad(logits, ex.y, o.listwiseTemperature, listGrad);
         for (let m = 0; m < M; m++) {
           const y = ex.y[m] ?? Number.NaN;
           if (Number.isNaN(y)) continue;
-          const q = sigmoid(modelLogit(model, e, m));
+          const q = sigmoid(logits[m] ?? 0);
           trainLoss -= y * Math.log(Math.max(q, 1e-7)) + (1 - y) * Math.log(Math.max(1 - q, 1e-7));
           trainCount++;
-          const dz = (q - y) / batch.length;
+          const dz = (q - y + o.listwise * (listGrad[m] ?? 0)) / batch.length;
           opt.b.g[m] = (opt.b.g[m] ?? 0) + dz;
           for (let c = 0; c < K; c++) {
             opt.v.g[m * K + c] = (opt.v.g[m * K + c] ?? 0) + dz * (e[c] ?? 0);
@@ -195,12 +214,34 @@ export function trainRouter(
     history.push(report);
     onEpoch?.(report);
     // Routed quality first, loss as the tie-break (many epochs route identically on small sets).
-    const score = val.routedQuality - 1e-3 * val.loss;
+    const score = o.selectBy === "loss" ? -val.loss : val.routedQuality - 1e-3 * val.loss;
     if (score > best.score) best = { score, epoch, snapshot: snapshotOf(model) };
     else if (epoch - best.epoch >= o.patience) break;
   }
   restore(model, best.snapshot);
   return { model, history, bestEpoch: best.epoch };
+}
+
+/** d/dz of CE(softmax(y/τ), softmax(z)) over measured models: softmax(z) − softmax(y/τ); 0 where unmeasured. */
+function listwiseGrad(z: Float32Array, y: Float32Array, temperature: number, out: Float32Array): void {
+  let zMax = -Infinity;
+  let yMax = -Infinity;
+  for (let m = 0; m < z.length; m++) {
+    if (Number.isNaN(y[m] ?? Number.NaN)) continue;
+    zMax = Math.max(zMax, z[m] ?? 0);
+    yMax = Math.max(yMax, (y[m] ?? 0) / temperature);
+  }
+  let zSum = 0;
+  let ySum = 0;
+  for (let m = 0; m < z.length; m++) {
+    if (Number.isNaN(y[m] ?? Number.NaN)) continue;
+    zSum += Math.exp((z[m] ?? 0) - zMax);
+    ySum += Math.exp((y[m] ?? 0) / temperature - yMax);
+  }
+  for (let m = 0; m < z.length; m++) {
+    const ym = y[m] ?? Number.NaN;
+    out[m] = Number.isNaN(ym) ? 0 : Math.exp((z[m] ?? 0) - zMax) / zSum - Math.exp(ym / temperature - yMax) / ySum;
+  }
 }
 
 function snapshotOf(model: RouterModel): Float32Array[] {

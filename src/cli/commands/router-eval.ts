@@ -56,13 +56,15 @@ export async function run(argv: string[]): Promise<void> {
   await mkdir(values.out, { recursive: true });
   for (const dataset of datasets) {
     const d = await prepareData(values.data, dataset, valFraction, seed);
-    const bars = new cliProgress.MultiBar({ format: `${dataset} {stage} [{bar}] {value}/{total} {info}`, hideCursor: true }, cliProgress.Presets.shades_classic);
-    const trainBar = bars.create(epochs, 0, { stage: "train", info: "" });
-    const { model, bestEpoch, history } = trainRouter(toExamples(d.fit, d.fitX), toExamples(d.validation), d.modelIds, { epochs, seed }, (r) =>
+    const trainBar = new cliProgress.SingleBar({ format: `${dataset} train [{bar}] epoch {value}/{total} {info}` }, cliProgress.Presets.shades_classic);
+    trainBar.start(epochs, 0, { info: "" });
+    const { model, bestEpoch, history } = trainRouter(toExamples(d.fit, d.fitX), toExamples(d.validation), d.modelIds, { epochs, seed, selectBy: d.trainSet.rows.every((r) => r.costs) ? "loss" : "routed-quality" }, (r) =>
       trainBar.update(r.epoch, { info: `val routed quality ${(100 * r.valRoutedQuality).toFixed(2)}%` }),
     );
     trainBar.update(epochs);
-    const evalBar = bars.create(d.test.length, 0, { stage: "eval ", info: "" });
+    trainBar.stop();
+    const evalBar = new cliProgress.SingleBar({ format: `${dataset} eval  [{bar}] task {value}/{total} {info}` }, cliProgress.Presets.shades_classic);
+    evalBar.start(d.test.length, 0, { info: "" });
     const tasks = evaluateRouter({
       modelIds: d.modelIds,
       train: d.fit,
@@ -74,16 +76,17 @@ export async function run(argv: string[]): Promise<void> {
       costProxy: d.modelIds.map((m) => MODEL7_PARAMS[m] ?? 1),
       onTask: (task) => evalBar.increment(1, { info: task }),
     });
-    bars.stop();
+    evalBar.stop();
     const skipped = [d.trainSet.skipped, ...d.test.map((t) => t.skipped)].flatMap((s) => s.describe());
     const trainInfo =
       `Trained on ${d.fit.length} train prompts (${d.validation.length} held out for validation), ${d.modelIds.length} models; ` +
-      `best epoch ${bestEpoch} of ${history.length} run; encoder ${DEFAULT_TRAIN_OPTIONS.hidden} hidden → ${DEFAULT_TRAIN_OPTIONS.embed}-d embedding.`;
+      `kept epoch ${bestEpoch} of ${history.length} run (validation routed quality ${(100 * (history[bestEpoch - 1]?.valRoutedQuality ?? 0)).toFixed(2)}%, ` +
+      `loss ${(history[bestEpoch - 1]?.valLoss ?? 0).toFixed(4)}); encoder ${DEFAULT_TRAIN_OPTIONS.hidden} hidden → ${DEFAULT_TRAIN_OPTIONS.embed}-d embedding.`;
     const report: DatasetEval = { dataset, command, tasks, skipped, trainInfo };
     const plots = renderPlots(report);
     for (const p of plots) await writeFile(join(values.out, p.file), `${p.svg}\n`);
     sections.push(renderDataset(report, plots.map((p) => p.file)));
-    json[dataset] = { tasks, macro: macroMeans(tasks), bestEpoch, skipped };
+    json[dataset] = { tasks, macro: macroMeans(tasks), bestEpoch, history, skipped };
     for (const m of macroMeans(tasks)) console.log(`${dataset}  ${m.method.padEnd(58)} ${(100 * m.quality).toFixed(2)}%`);
     for (const t of tasks) {
       const op = t.curve?.operatingPoint;
