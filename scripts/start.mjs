@@ -79,7 +79,11 @@ try {
   step("demo checkpoints", ...cli(["demo", "make", "--out", modelsDir]));
   step("D1 migrations (local)", bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"]);
   step("library seed (local)", ...cli(["library", "seed", "--local"]));
-  serve("tier", bin("deno"), ["run", "-A", "src/tier/main.ts", "--models", modelsDir, "--port", String(tierPort)]);
+  // --calibrate: the tier measures each model's tokens/s on startup, so the edge's cost model uses real speeds.
+  serve("tier", bin("deno"), [
+    "run", "-A", "--unstable-no-legacy-abort", "src/tier/main.ts",
+    "--models", modelsDir, "--port", String(tierPort), "--calibrate", "256",
+  ]);
   serve("edge", bin("wrangler"), [
     "dev", "--ip", "127.0.0.1", "--port", String(edgePort), "--show-interactive-dev-session=false",
   ]);
