@@ -8,6 +8,8 @@
 //   memory), the tile's max rescales the running sums, then invocations own output dims (hd ≤ 256, four per
 //   invocation) and read V rows contiguously. attend_combine merges the splits with their max/sum. With
 //   one split attend_partial writes out directly. Splits keep all SMs busy when h is small and t long.
+//   Tried and dropped: staging each tile's K rows through shared memory 32 dims at a time (coalesced reads,
+//   4 target workgroups per SM more) ran slower on the H200 — 1193 vs 843 µs at h=32, kvh=8, hd=128, t=4096.
 
 struct Params { h: u32, kvh: u32, hd: u32, t: u32, chunk: u32, splits: u32, scale: f32, pad: u32 }
 
