@@ -75,6 +75,21 @@ async function checkConv1d(d: number, kw: number, steps: number[], withBias: boo
   report("conv1d", `d=${d} kw=${kw} n=${steps.join("+")}${withBias ? " +b" : ""} (y and state)`, pairs, 1e-5, 1e-4);
 }
 
+/** Decode steps recorded without a read in between: more dispatches than one uniform ring holds (it must wrap). */
+async function checkConv1dBatched(d: number, kw: number, steps: number): Promise<void> {
+  const next = rng(d * 37 + steps);
+  const w = randomTensor(next, [d, kw]);
+  const cpuState = randomTensor(next, [d, kw - 1]);
+  const [gw, gState] = [gpu.upload(w), gpu.upload(cpuState)];
+  const xs = Array.from({ length: steps }, () => randomTensor(next, [1, d]));
+  const outs = [];
+  for (const x of xs) outs.push(await gpuOps.conv1dCausal(gpu, gpu.upload(x), gw, undefined, gState));
+  const pairs: [Tensor, Tensor][] = [];
+  for (const [i, x] of xs.entries()) pairs.push([await gpu.read(outs[i]!), cpuOps.conv1dCausal(x, w, undefined, cpuState)]);
+  pairs.push([await gpu.read(gState), cpuState]);
+  report("conv1d", `d=${d} kw=${kw} ${steps} decode steps in one batch (y and state)`, pairs, 1e-5, 1e-4);
+}
+
 async function checkSelective(d: number, s: number, steps: number[]): Promise<void> {
   const next = rng(d * 17 + s);
   const A = randomTensor(next, [d, s], -2, -0.1);
@@ -137,6 +152,7 @@ await checkLinear(65, 17, 129, false);
 await checkConv1d(300, 4, [1, 1, 1], true);
 await checkConv1d(70, 4, [5, 1, 2], false);
 await checkConv1d(33, 3, [1, 9], true);
+await checkConv1dBatched(40, 4, 300);
 await checkSelective(300, 16, [1, 1]);
 await checkSelective(33, 5, [4, 1]);
 await checkSsd(6, 8, 70, 2, [1, 1]);

@@ -30,6 +30,10 @@ export function kernelUrl(op: string): URL {
 }
 
 const TENSOR_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
+/** One dispatch's uniforms: 256 bytes, the largest minUniformBufferOffsetAlignment a device may demand. */
+const UNIFORM_SLOT = 256;
+/** Dispatches per submit before the uniform ring is full and the batch is flushed. */
+const RING_SLOTS = 256;
 
 /**
  * One WebGPU device plus the kernels compiled on it. Dispatches are recorded into one open compute pass
@@ -40,6 +44,12 @@ export class GpuContext {
   private encoder: GpuCommandEncoder | null = null;
   private pass: GpuComputePass | null = null;
   private transient: GpuBuffer[] = [];
+  // Every dispatch of a batch takes a slot of one uniform buffer, written once per flush by queue.writeBuffer
+  // (ordered after the work already submitted, so the next batch can reuse it). A buffer per dispatch made wgpu
+  // run one staging copy each at submit.
+  private readonly ring: GpuBuffer;
+  private readonly ringData = new ArrayBuffer(UNIFORM_SLOT * RING_SLOTS);
+  private ringUsed = 0;
   private errors: Promise<{ readonly message: string } | null>[] = [];
   private readonly timestamps: { set: GpuQuerySet; resolve: GpuBuffer; read: GpuBuffer } | null;
   /** A 4-byte buffer bound where a kernel declares an optional input the call does not have (e.g. no bias). */
@@ -53,6 +63,7 @@ export class GpuContext {
     timed: boolean,
   ) {
     this.placeholder = device.createBuffer({ size: 4, usage: TENSOR_USAGE });
+    this.ring = device.createBuffer({ size: UNIFORM_SLOT * RING_SLOTS, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
     this.timestamps = timed
       ? {
           set: device.createQuerySet({ type: "timestamp", count: 2 }),
@@ -165,11 +176,11 @@ export class GpuContext {
     const max = this.device.limits.maxComputeWorkgroupsPerDimension;
     if (groups.some((g) => g > max)) throw new RangeError(`dispatch grid [${groups}] exceeds ${max} workgroups per dimension`);
     if (groups.some((g) => g === 0)) return;
-    const uniform = this.device.createBuffer({ size: Math.ceil(params.length / 4) * 16, usage: BufferUsage.UNIFORM, mappedAtCreation: true });
-    const view = new DataView(uniform.getMappedRange());
+    if (params.length * 4 > UNIFORM_SLOT) throw new RangeError(`${params.length} uniform fields exceed one ${UNIFORM_SLOT}-byte slot`);
+    if (this.ringUsed === RING_SLOTS) this.flush();
+    const offset = this.ringUsed++ * UNIFORM_SLOT;
+    const view = new DataView(this.ringData, offset, UNIFORM_SLOT);
     params.forEach((f, i) => (typeof f === "number" ? view.setUint32(i * 4, f, true) : view.setFloat32(i * 4, f.f32, true)));
-    uniform.unmap();
-    this.transient.push(uniform);
     if (!this.pass) {
       // validation errors (a bad binding, a grid too large) surface at the next read or finish, not as garbage
       this.device.pushErrorScope("validation");
@@ -179,7 +190,10 @@ export class GpuContext {
         ts ? { timestampWrites: { querySet: ts.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : undefined,
       );
     }
-    const entries = [...buffers, uniform].flatMap((buffer, binding) => (buffer ? [{ binding, resource: { buffer } }] : []));
+    const entries: { binding: number; resource: { buffer: GpuBuffer; offset?: number; size?: number } }[] = buffers.flatMap(
+      (buffer, binding) => (buffer ? [{ binding, resource: { buffer } }] : []),
+    );
+    entries.push({ binding: buffers.length, resource: { buffer: this.ring, offset, size: Math.ceil(params.length / 4) * 16 } });
     const group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
     this.pass.setPipeline(pipeline);
     this.pass.setBindGroup(0, group);
@@ -200,11 +214,13 @@ export class GpuContext {
       this.encoder.resolveQuerySet(this.timestamps.set, 0, 2, this.timestamps.resolve, 0);
       this.encoder.copyBufferToBuffer(this.timestamps.resolve, 0, this.timestamps.read, 0, 16);
     }
+    this.device.queue.writeBuffer(this.ring, 0, new Uint8Array(this.ringData, 0, this.ringUsed * UNIFORM_SLOT));
+    this.ringUsed = 0;
     this.device.queue.submit([this.encoder.finish()]);
     this.errors.push(this.device.popErrorScope());
     this.pass = null;
     this.encoder = null;
-    // destroy() waits for submitted work that uses the buffer, so uniforms and scratch can go now
+    // destroy() waits for submitted work that uses the buffer, so scratch can go now
     for (const b of this.transient) b.destroy();
     this.transient = [];
   }

@@ -77,7 +77,7 @@ export interface GpuDevice {
   }): Promise<GpuComputePipeline>;
   createBindGroup(desc: {
     layout: GpuBindGroupLayout;
-    entries: { binding: number; resource: { buffer: GpuBuffer } }[];
+    entries: { binding: number; resource: { buffer: GpuBuffer; offset?: number; size?: number } }[];
   }): GpuBindGroup;
   createCommandEncoder(): GpuCommandEncoder;
   createQuerySet(desc: { type: "timestamp"; count: number }): GpuQuerySet;
