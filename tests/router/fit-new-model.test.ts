@@ -14,6 +14,8 @@ describe("addModel", () => {
     batchSize: 16,
     lr: 5e-3,
     dropout: 0.1,
+    weightDecay: 1e-4,
+    listwise: 0,
     patience: 12,
   }).model;
   // The newcomer is excellent at math and poor at poems; it was never seen while training the encoder.

@@ -5,7 +5,7 @@ import { trainRouter } from "../../src/router/train.ts";
 import { toExamples } from "../../src/router/training-data.ts";
 import { syntheticRows } from "./synthetic-outcomes.ts";
 
-const small = { hidden: 16, embed: 8, epochs: 12, batchSize: 16, lr: 5e-3, dropout: 0.1, patience: 12 };
+const small = { hidden: 16, embed: 8, epochs: 12, batchSize: 16, lr: 5e-3, dropout: 0.1, weightDecay: 1e-4, listwise: 0, patience: 12 };
 
 describe("trainRouter", () => {
   const models = ["math", "poet", "generalist"];
@@ -29,6 +29,16 @@ describe("trainRouter", () => {
       bestSingle += r.scores[2] ?? 0;
     }
     expect(routed).toBeGreaterThan(bestSingle);
+  });
+
+  it("also routes by topic with the listwise term on", () => {
+    const listwise = trainRouter(toExamples(train), toExamples(validation), models, { ...small, listwise: 1 }).model;
+    const wrong = test.filter((r) => {
+      const q = predictQualities(listwise, featurize(r.prompt));
+      return models[q.indexOf(Math.max(...q))] !== (r.task === "math" ? "math" : "poet");
+    });
+    // Noisy 0/1 targets make the softmax target noisy too: most, not all, prompts go to the topic's model.
+    expect(wrong.length).toBeLessThan(test.length * 0.2);
   });
 
   it("is reproducible with the same seed", () => {
