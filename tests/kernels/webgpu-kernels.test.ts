@@ -34,10 +34,11 @@ describe("WGSL kernels against the CPU reference ops", () => {
       .map((l) => JSON.parse(l) as Outcome);
   });
 
-  it("finds a WebGPU adapter and runs every case", () => {
+  it("finds a WebGPU adapter and runs every case to the end", () => {
     expect(stderr, "Deno could not get a WebGPU adapter (CI needs mesa-vulkan-drivers libvulkan1)").not.toMatch(/no WebGPU/);
     expect(outcomes.length).toBeGreaterThan(0);
-    expect(status, stderr).not.toBeNull();
+    // 0: all within tolerance, 1: some case out of it (reported per op below); anything else is a crash
+    expect([0, 1], stderr).toContain(status);
   });
 
   it.each(ops)("%s matches the CPU op within atol + rtol·|ref| on every case", (op) => {

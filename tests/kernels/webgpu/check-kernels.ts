@@ -142,6 +142,21 @@ async function checkAttention(h: number, kvh: number, hd: number, t: number): Pr
   report("attention_decode", `h=${h} kvh=${kvh} hd=${hd} t=${t} splits=${splits}`, [[await gpu.read(got), cpuOps.attention(q, cache, scale)]], 1e-5, 1e-4);
 }
 
+/** Split decode attentions recorded without a read in between: the uniform ring wraps between two dispatches of one call. */
+async function checkAttentionBatched(h: number, kvh: number, hd: number, t: number, calls: number): Promise<void> {
+  const next = rng(h * 3 + t + calls);
+  const cache = cpuOps.newKvCache(kvh, hd);
+  cpuOps.kvAppend(cache, randomTensor(next, [t, kvh * hd], -2, 2), randomTensor(next, [t, kvh * hd]));
+  const [keys, values] = [gpu.upload(cache.keys), gpu.upload(cache.values)];
+  const qs = Array.from({ length: calls }, () => randomTensor(next, [1, h, hd], -2, 2));
+  const outs = [];
+  for (const q of qs) outs.push(await gpuOps.attentionDecode(gpu, gpu.upload(q), keys, values, t, kvh, 0.25));
+  const pairs: [Tensor, Tensor][] = [];
+  for (const [i, q] of qs.entries()) pairs.push([await gpu.read(outs[i]!), cpuOps.attention(q, cache, 0.25)]);
+  const { splits } = gpuOps.splitPlan(h, t);
+  report("attention_decode", `h=${h} kvh=${kvh} hd=${hd} t=${t} splits=${splits}, ${calls} calls in one batch`, pairs, 1e-5, 1e-4);
+}
+
 await checkRmsnorm(3, 300, 1e-6);
 await checkRmsnorm(1, 1000, 1e-5);
 await checkRmsnorm(5, 7, 1e-6);
@@ -157,6 +172,7 @@ await checkSelective(300, 16, [1, 1]);
 await checkSelective(33, 5, [4, 1]);
 await checkSsd(6, 8, 70, 2, [1, 1]);
 await checkSsd(4, 5, 16, 1, [3, 1]);
+await checkAttentionBatched(2, 1, 16, 300, 150);
 await checkAttention(6, 2, 16, 37);
 await checkAttention(4, 4, 80, 300);
 await checkAttention(8, 2, 128, 1);

@@ -139,7 +139,10 @@ export class GpuContext {
     return { shape: [...shape], buffer: this.device.createBuffer({ size: Math.max(4, numel(shape) * 4), usage: TENSOR_USAGE }) };
   }
 
-  /** A scratch tensor for the work recorded before the next flush; it is released after that flush. */
+  /**
+   * A scratch tensor for work being recorded; released at the next read or finish, once everything recorded
+   * has been submitted (a flush forced by a full uniform ring can fall between two dispatches that share it).
+   */
   scratch(shape: readonly number[]): GpuTensor {
     const t = this.empty(shape);
     this.transient.push(t.buffer);
@@ -149,6 +152,7 @@ export class GpuContext {
   /** Submits pending work and copies the tensor back. */
   async read(t: GpuTensor): Promise<Tensor> {
     this.flush();
+    this.releaseScratch();
     const bytes = numel(t.shape) * 4;
     const staging = this.device.createBuffer({ size: Math.max(4, bytes), usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
     const encoder = this.device.createCommandEncoder();
@@ -220,7 +224,10 @@ export class GpuContext {
     this.errors.push(this.device.popErrorScope());
     this.pass = null;
     this.encoder = null;
-    // destroy() waits for submitted work that uses the buffer, so scratch can go now
+  }
+
+  /** Destroys scratch buffers; only called right after a flush, and destroy() waits for submitted work. */
+  private releaseScratch(): void {
     for (const b of this.transient) b.destroy();
     this.transient = [];
   }
@@ -228,6 +235,7 @@ export class GpuContext {
   /** Submits and waits until the GPU has finished everything submitted; throws the first validation error. */
   async finish(): Promise<void> {
     this.flush();
+    this.releaseScratch();
     await this.device.queue.onSubmittedWorkDone();
     await this.throwRecordedErrors();
   }
