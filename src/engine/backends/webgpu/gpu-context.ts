@@ -51,7 +51,9 @@ export class GpuContext {
   private readonly ringData = new ArrayBuffer(UNIFORM_SLOT * RING_SLOTS);
   private ringUsed = 0;
   private errors: Promise<{ readonly message: string } | null>[] = [];
-  private readonly timestamps: { set: GpuQuerySet; resolve: GpuBuffer; read: GpuBuffer } | null;
+  private readonly timestamps: { set: GpuQuerySet; resolve: GpuBuffer } | null;
+  /** One 16-byte (begin, end) readback per pass submitted since the last gpuNanoseconds call. */
+  private passTimes: GpuBuffer[] = [];
   /** A 4-byte buffer bound where a kernel declares an optional input the call does not have (e.g. no bias). */
   readonly placeholder: GpuBuffer;
 
@@ -68,7 +70,6 @@ export class GpuContext {
       ? {
           set: device.createQuerySet({ type: "timestamp", count: 2 }),
           resolve: device.createBuffer({ size: 16, usage: BufferUsage.QUERY_RESOLVE | BufferUsage.COPY_SRC }),
-          read: device.createBuffer({ size: 16, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST }),
         }
       : null;
   }
@@ -76,7 +77,7 @@ export class GpuContext {
   /**
    * Requests the high-performance adapter and a device with the adapter's own limits (the defaults cap storage
    * bindings at 128 MiB). Fails with a clear message when the runtime has no WebGPU or no adapter. With
-   * `timestamps`, every submitted pass is timed on the GPU (see passNanoseconds), when the adapter can.
+   * `timestamps`, every submitted pass is timed on the GPU (see gpuNanoseconds), when the adapter can.
    */
   static async create(
     readKernel: KernelReader = (url) => readFile(url, "utf8"),
@@ -216,7 +217,9 @@ export class GpuContext {
     this.pass.end();
     if (this.timestamps) {
       this.encoder.resolveQuerySet(this.timestamps.set, 0, 2, this.timestamps.resolve, 0);
-      this.encoder.copyBufferToBuffer(this.timestamps.resolve, 0, this.timestamps.read, 0, 16);
+      const read = this.device.createBuffer({ size: 16, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+      this.encoder.copyBufferToBuffer(this.timestamps.resolve, 0, read, 0, 16);
+      this.passTimes.push(read);
     }
     this.device.queue.writeBuffer(this.ring, 0, new Uint8Array(this.ringData, 0, this.ringUsed * UNIFORM_SLOT));
     this.ringUsed = 0;
@@ -247,15 +250,21 @@ export class GpuContext {
   }
 
   /**
-   * GPU time of the last submitted pass in nanoseconds (from its begin and end timestamps), or null when the
-   * context was created without timestamps or the adapter lacks them. Call after finish().
+   * GPU time of the passes submitted since the last call, in nanoseconds (each pass's end minus begin
+   * timestamp, summed: a full uniform ring splits a batch into several passes), or null when the context was
+   * created without timestamps or the adapter lacks them. Call after finish().
    */
-  async passNanoseconds(): Promise<number | null> {
+  async gpuNanoseconds(): Promise<number | null> {
     if (!this.timestamps) return null;
-    await this.timestamps.read.mapAsync(MAP_READ);
-    const [begin, end] = new BigUint64Array(this.timestamps.read.getMappedRange().slice(0, 16));
-    this.timestamps.read.unmap();
-    return Number(end! - begin!);
+    let total = 0n;
+    for (const read of this.passTimes) {
+      await read.mapAsync(MAP_READ);
+      const [begin, end] = new BigUint64Array(read.getMappedRange().slice(0, 16));
+      read.destroy();
+      total += end! - begin!;
+    }
+    this.passTimes = [];
+    return Number(total);
   }
 
   /** Releases the device. */
