@@ -19,7 +19,7 @@ export function randomTensor(next: () => number, shape: readonly number[], lo = 
   return tensor(shape, data);
 }
 
-/** A deep copy, for state tensors that the CPU op and the kernel each update in place. */
+/** A deep copy: the CPU op updates states and caches in place, so each side gets its own. */
 export function clone(t: Tensor): Tensor {
   return tensor(t.shape, t.data.slice());
 }

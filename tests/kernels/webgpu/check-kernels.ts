@@ -10,8 +10,8 @@
 import { cpuOps } from "../../../src/engine/backends/cpu/index.ts";
 import * as gpuOps from "../../../src/engine/backends/webgpu/index.ts";
 import { GpuContext } from "../../../src/engine/backends/webgpu/index.ts";
-import { tensor, type Tensor } from "../../../src/engine/tensor.ts";
-import { clone, randomTensor, rng, worstRatio } from "../support/random.ts";
+import type { Tensor } from "../../../src/engine/tensor.ts";
+import { randomTensor, rng, worstRatio } from "../support/random.ts";
 
 interface Outcome {
   op: string;
