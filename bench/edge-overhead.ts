@@ -33,8 +33,10 @@ const GAP_MS = Number(values["gap-ms"]);
 
 const upstream = await startTestUpstream({ name: "bench", streamChunks: 8 });
 const targets = [
-  { name: "workerd", start: startWorkerdEdge },
-  { name: "wrangler dev", start: startEdge },
+  { name: "workerd", start: () => startWorkerdEdge() },
+  // The same, writing no decision rows: how much of the edge's cost is local D1 (on the Worker's thread here).
+  { name: "workerd, DECISION_LOG=off", start: () => startWorkerdEdge({ DECISION_LOG: "off" }) },
+  { name: "wrangler dev", start: () => startEdge() },
 ];
 console.log(`edge overhead: ${N} requests per path and mode after ${WARMUP} warm-up, ${GAP_MS} ms between rounds`);
 console.log("(ms to the last byte; added = edge − direct at the same percentile, direct measured alongside)\n");
@@ -46,7 +48,7 @@ try {
   // One edge at a time, so one edge's background work never lands on the other's timings.
   for (const target of targets) {
     const edge = await target.start();
-    const bare = target.name === "workerd" ? await startBareProxy(upstream.baseUrl) : null;
+    const bare = target.name.startsWith("workerd") ? await startBareProxy(upstream.baseUrl) : null;
     try {
       const key = await seed(edge);
       for (const stream of [false, true]) {

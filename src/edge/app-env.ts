@@ -9,6 +9,8 @@ export interface Bindings {
   ENVIRONMENT?: string;
   /** how long (ms) a decision row waits to share a D1 write with its neighbours; default 1000 */
   DECISION_BATCH_MS?: string;
+  /** "off" stops writing decision rows (default: on) */
+  DECISION_LOG?: string;
   /** upstream secrets, looked up by name */
   [secretName: string]: unknown;
 }

@@ -57,8 +57,12 @@ export function decisionRow(c: Context<AppEnv>, f: DecisionFacts): DecisionRow {
   };
 }
 
-/** Writes the row once `row` resolves, after the response (batched); a failed write is logged, never thrown. */
+/**
+ * Writes the row once `row` resolves, after the response (batched); a failed write is logged, never thrown.
+ * DECISION_LOG=off skips it (no rows, so no feedback either).
+ */
 export function logDecision(c: Context<AppEnv>, row: Promise<DecisionRow> | DecisionRow): void {
+  if (c.env.DECISION_LOG === "off") return;
   const db = openDatabase(c.env.DB);
   const windowMs = Number(c.env.DECISION_BATCH_MS ?? DEFAULT_BATCH_WINDOW_MS);
   c.executionCtx.waitUntil(
