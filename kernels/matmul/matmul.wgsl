@@ -1,9 +1,11 @@
 // Linear layer y = x·Wᵀ (+ b), the CPU op `linear` (src/engine/backends/cpu/linear.ts), PyTorch nn.Linear layout.
 // Layouts (row-major f32): x [n, k], w [m, k], b [m] (bound even when unused; P.has_bias says), y [n, m].
 // Versions (the runner picks by n):
-//   gemv (decode, n ≤ 4) — workgroup 32×8: 8 output rows per group, 32 invocations stride along k so each
-//     warp-sized lane set reads 128 contiguous bytes of a weight row (the weights are the whole traffic);
-//     four running sums per lane, then a shared-memory tree over the 32 lanes. Grid (⌈m/8⌉, n).
+//   gemv4 (decode, n ≤ 4, k % 4 = 0) — workgroup 32×8: 8 output rows per group, 32 invocations stride along
+//     k in vec4s so each lane set reads 512 contiguous bytes of a weight row (the weights are the whole
+//     traffic); two vec4 sums per lane, then a shared-memory tree over the 32 lanes. Grid (⌈m/8⌉, n).
+//     x4/w4 alias bindings 0/1 as vec4 arrays (rows stay 16-byte aligned when k % 4 = 0).
+//   gemv (decode, n ≤ 4, any k) — the same with scalar loads and four scalar sums per lane.
 //   gemm (prefill) — 64×64 output tile per workgroup of 16×16, each invocation 4×4 outputs at stride 16
 //     (rows ty+16i, cols tx+16j: conflict-free shared reads, coalesced stores); K walked in slices of 16
 //     staged through shared memory, out-of-range elements loaded as 0 so any n, m, k works. Grid (⌈m/64⌉, ⌈n/64⌉).
@@ -21,7 +23,43 @@ fn bias(o: u32) -> f32 {
   return 0.0;
 }
 
+@group(0) @binding(0) var<storage, read> x4: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> w4: array<vec4<f32>>;
+
 var<workgroup> lanes: array<f32, 256>;
+
+// Sums the 32 lanes' partial dot products of row o (for input row i) and writes y[i, o].
+fn finish_row(lid: vec3u, o: u32, i: u32, partial: f32) {
+  let slot = lid.y * 32u + lid.x;
+  lanes[slot] = partial;
+  workgroupBarrier();
+  for (var stride = 16u; stride > 0u; stride /= 2u) {
+    if (lid.x < stride) { lanes[slot] += lanes[slot + stride]; }
+    workgroupBarrier();
+  }
+  if (lid.x == 0u && o < P.m) { y[i * P.m + o] = lanes[slot] + bias(o); }
+}
+
+@compute @workgroup_size(32, 8)
+fn gemv4(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let o = wg.x * 8u + lid.y;
+  let i = wg.y;
+  let k4 = P.k / 4u;
+  var s0 = vec4<f32>();
+  var s1 = vec4<f32>();
+  if (o < P.m) {
+    let wo = o * k4;
+    let xo = i * k4;
+    var j = lid.x;
+    for (; j + 32u < k4; j += 64u) {
+      s0 += x4[xo + j] * w4[wo + j];
+      s1 += x4[xo + j + 32u] * w4[wo + j + 32u];
+    }
+    for (; j < k4; j += 32u) { s0 += x4[xo + j] * w4[wo + j]; }
+  }
+  let v = s0 + s1;
+  finish_row(lid, o, i, (v.x + v.y) + (v.z + v.w));
+}
 
 @compute @workgroup_size(32, 8)
 fn gemv(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
@@ -40,14 +78,7 @@ fn gemv(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     }
     for (; j < P.k; j += 32u) { s0 += x[xo + j] * w[wo + j]; }
   }
-  let slot = lid.y * 32u + lid.x;
-  lanes[slot] = (s0 + s1) + (s2 + s3);
-  workgroupBarrier();
-  for (var stride = 16u; stride > 0u; stride /= 2u) {
-    if (lid.x < stride) { lanes[slot] += lanes[slot + stride]; }
-    workgroupBarrier();
-  }
-  if (lid.x == 0u && o < P.m) { y[i * P.m + o] = lanes[slot] + bias(o); }
+  finish_row(lid, o, i, (s0 + s1) + (s2 + s3));
 }
 
 const TILE: u32 = 64u;

@@ -52,7 +52,7 @@ async function checkLinear(n: number, k: number, m: number, withBias: boolean): 
   const w = randomTensor(next, [m, k], -0.1, 0.1);
   const b = withBias ? randomTensor(next, [m]) : undefined;
   const y = await gpuOps.linear(gpu, gpu.upload(x), gpu.upload(w), b && gpu.upload(b));
-  const kernel = n <= gpuOps.GEMV_MAX_ROWS ? "gemv" : "gemm";
+  const kernel = n > gpuOps.GEMV_MAX_ROWS ? "gemm" : k % 4 === 0 ? "gemv4" : "gemv";
   // f32 sums of k products in a different order than the CPU's: error grows like √k·ulp
   report("matmul", `${kernel} n=${n} k=${k} m=${m}${withBias ? " +b" : ""}`, [[await gpu.read(y), cpuOps.linear(x, w, b)]], 1e-5, 1e-4);
 }
@@ -161,6 +161,7 @@ await checkRmsnorm(3, 300, 1e-6);
 await checkRmsnorm(1, 1000, 1e-5);
 await checkRmsnorm(5, 7, 1e-6);
 await checkLinear(1, 300, 37, true);
+await checkLinear(2, 36, 9, true);
 await checkLinear(3, 513, 130, false);
 await checkLinear(70, 100, 67, true);
 await checkLinear(65, 17, 129, false);

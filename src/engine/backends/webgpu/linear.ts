@@ -6,7 +6,7 @@ export const GEMV_MAX_ROWS = 4;
 
 /**
  * y = x·Wᵀ (+ b) on the GPU (kernels/matmul/matmul.wgsl): x [n, k], w [m, k], b [m] → [n, m]. Decode-sized n
- * runs the GEMV entry point, larger n the tiled GEMM.
+ * runs a GEMV entry point (vec4 loads when k % 4 = 0), larger n the tiled GEMM.
  */
 export async function linear(gpu: GpuContext, x: GpuTensor, w: GpuTensor, b?: GpuTensor, out?: GpuTensor): Promise<GpuTensor> {
   const [n, k] = dimsOf("linear", "x", x, 2) as [number, number];
@@ -16,7 +16,8 @@ export async function linear(gpu: GpuContext, x: GpuTensor, w: GpuTensor, b?: Gp
   const y = out ?? gpu.empty([n, m]);
   expectGpuShape("linear", "out", y, [n, m]);
   const gemv = n <= GEMV_MAX_ROWS;
-  const pipeline = await gpu.pipeline("matmul", gemv ? "gemv" : "gemm");
+  const entry = gemv ? (k % 4 === 0 ? "gemv4" : "gemv") : "gemm";
+  const pipeline = await gpu.pipeline("matmul", entry);
   const groups = gemv ? [Math.ceil(m / 8), n] : [Math.ceil(m / 64), Math.ceil(n / 64)];
   const bias = b ? b.buffer : gpu.placeholder;
   gpu.dispatch(pipeline, [x.buffer, w.buffer, bias, y.buffer], [n, k, m, b ? 1 : 0], groups);
