@@ -49,9 +49,12 @@ export function renderDataset(d: DatasetEval, plotFiles: string[]): string {
           `(cost range ${usd(c.aiq.range[0])}–${usd(c.aiq.range[1])} per 1k); APGR router ${pct(c.apgr.router)}% vs kNN ${pct(c.apgr.knn)}%; ` +
           `CPT(50%) router ${pct(c.cpt50.router)}% / kNN ${pct(c.cpt50.knn)}%, CPT(80%) router ${pct(c.cpt80.router)}% / kNN ${pct(c.cpt80.knn)}% of the strong model's cost.`,
         "",
-        `Operating point (λ = ${op.lambda}, picked on validation rows for cost ≤ ${pct(op.budgetShare)}% of ${op.bestSingle}'s): ` +
+        `Operating point (λ = ${op.lambda}, picked on held-out train rows for cost ≤ ${pct(op.budgetShare)}% of ${op.bestSingle}'s): ` +
           `quality ${pct(op.quality)}% at ${pct(op.costShare)}% of its cost (${usd(op.cost)} per 1k). For reference only (read off the ` +
           `test curve, so not a tuned result): the router's hull reaches ${pct(c.hullAtBudget.router)}% (kNN ${pct(c.hullAtBudget.knn)}%) at that budget.`,
+        "",
+        `Quality point (λ = ${op.qualityPoint.lambda}, picked on held-out train rows as the cheapest whose quality ≥ ${op.bestSingle}'s − 1 point): ` +
+          `quality ${pct(op.qualityPoint.quality)}% at ${pct(op.qualityPoint.costShare)}% of its cost (${usd(op.qualityPoint.cost)} per 1k).`,
         "",
       );
     }

@@ -11,6 +11,11 @@ export interface EvalInput {
   trainX: SparseFeatures[];
   /** held out of training; used only to pick the λ operating point, never the test rows */
   validation: OutcomeRow[];
+  /**
+   * predictions for the validation rows made by models that never trained on them (out-of-fold); when
+   * absent, `predict` is applied to them
+   */
+  validationPredictions?: ArrayLike<number>[];
   test: OutcomeSet[];
   featurize: (prompt: string) => SparseFeatures;
   /** predicted quality per model for one prompt */
@@ -32,7 +37,16 @@ export interface CostCurveReport {
   cpt50: { router: number; knn: number };
   cpt80: { router: number; knn: number };
   /** λ picked on validation rows: the best validation quality within the cost budget */
-  operatingPoint: { lambda: number; quality: number; cost: number; costShare: number; budgetShare: number; bestSingle: string };
+  operatingPoint: {
+    lambda: number;
+    quality: number;
+    cost: number;
+    costShare: number;
+    budgetShare: number;
+    bestSingle: string;
+    /** λ picked on validation rows as the cheapest whose quality ≥ the best single's − 1 point */
+    qualityPoint: { lambda: number; quality: number; cost: number; costShare: number };
+  };
   /** descriptive only (it reads the test curve): the router hull's quality at the budget, mixing two λ points */
   hullAtBudget: { router: number; knn: number };
 }
@@ -118,20 +132,27 @@ export function evaluateRouter(input: EvalInput): TaskEval[] {
   });
 }
 
-/** Picks λ on this task's validation rows (best quality with cost ≤ budget × best single's), then applies it to test. */
+/**
+ * Picks λ on this task's held-out train rows, then applies it to test: the budget point (best quality with cost
+ * ≤ budget × best single's) and the quality point (the cheapest λ whose quality ≥ best single's − 1 point).
+ */
 function operatingPoint(input: EvalInput, task: string, test: ScoredRows, testPred: ArrayLike<number>[], modelCost: ArrayLike<number>, best: number) {
   const budgetShare = input.costBudgetShare ?? 0.3;
-  const valRows = input.validation.filter((r) => r.task === task);
+  const idx = input.validation.flatMap((r, i) => (r.task === task ? [i] : []));
+  const valRows = idx.map((i) => input.validation[i] as OutcomeRow);
   const val = scored(valRows);
-  const valPred = valRows.map((r) => input.predict(input.featurize(r.prompt)));
+  const valPred = idx.map((i) => input.validationPredictions?.[i] ?? input.predict(input.featurize(input.validation[i]?.prompt ?? "")));
   const valBest = measureChoice(val, new Int32Array(valRows.length).fill(best));
+  const sweep = LAMBDAS.map((l) => ({ l, ...measureChoice(val, chooseWithCost(valPred, modelCost, l)) }));
   let lambda = LAMBDAS.at(-1) ?? 100;
   let bestQ = -Infinity;
-  for (const l of LAMBDAS) {
-    const m = measureChoice(val, chooseWithCost(valPred, modelCost, l));
-    if (m.cost <= budgetShare * valBest.cost && m.quality > bestQ) [lambda, bestQ] = [l, m.quality];
-  }
-  const got = measureChoice(test, chooseWithCost(testPred, modelCost, lambda));
+  for (const p of sweep) if (p.cost <= budgetShare * valBest.cost && p.quality > bestQ) [lambda, bestQ] = [p.l, p.quality];
+  const enough = sweep.filter((p) => p.quality >= valBest.quality - 0.01).sort((a, b) => a.cost - b.cost)[0];
+  const qualityLambda = enough?.l ?? 0;
   const single = measureChoice(test, new Int32Array(test.scores.length).fill(best));
-  return { lambda, quality: got.quality, cost: got.cost, costShare: got.cost / single.cost, budgetShare, bestSingle: input.modelIds[best] ?? "" };
+  const at = (l: number) => {
+    const got = measureChoice(test, chooseWithCost(testPred, modelCost, l));
+    return { lambda: l, quality: got.quality, cost: got.cost, costShare: got.cost / single.cost };
+  };
+  return { ...at(lambda), budgetShare, bestSingle: input.modelIds[best] ?? "", qualityPoint: at(qualityLambda) };
 }

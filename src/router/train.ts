@@ -29,9 +29,10 @@ export interface TrainOptions {
   listwiseTemperature: number;
   /**
    * which validation figure picks the kept epoch: the routed quality (argmax q̂ — what a quality-only router
-   * reads) or the loss (calibrated q̂ — what a router trading q̂ against cost reads)
+   * reads) or the loss (calibrated q̂ — what a router trading q̂ against cost reads); "last" keeps the
+   * final epoch and reads no validation rows (cross-validation folds train for a fixed epoch count)
    */
-  selectBy: "routed-quality" | "loss";
+  selectBy: "routed-quality" | "loss" | "last";
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -210,12 +211,12 @@ export function trainRouter(
       }
       for (const p of [opt.b1, opt.w2, opt.b2, opt.v, opt.b]) p.step(o.lr, t, p === opt.w2 || p === opt.v ? o.weightDecay : 0);
     }
-    const val = evaluateLoss(model, validation);
+    const val = o.selectBy === "last" ? { loss: Number.NaN, routedQuality: Number.NaN } : evaluateLoss(model, validation);
     const report = { epoch, trainLoss: trainLoss / Math.max(1, trainCount), valLoss: val.loss, valRoutedQuality: val.routedQuality };
     history.push(report);
     onEpoch?.(report);
     // Routed quality first, loss as the tie-break (many epochs route identically on small sets).
-    const score = o.selectBy === "loss" ? -val.loss : val.routedQuality - 1e-3 * val.loss;
+    const score = o.selectBy === "last" ? epoch : o.selectBy === "loss" ? -val.loss : val.routedQuality - 1e-3 * val.loss;
     if (score > best.score) best = { score, epoch, snapshot: snapshotOf(model) };
     else if (epoch - best.epoch >= o.patience) break;
   }

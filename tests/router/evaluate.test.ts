@@ -44,5 +44,8 @@ describe("evaluateRouter", () => {
     // The cheap "generalist" costs a third: a large λ routes everything to it.
     expect(curve?.router.at(-1)?.cost).toBeCloseTo(1, 6);
     expect(curve?.operatingPoint.costShare).toBeLessThanOrEqual(1);
+    // The quality point (cheapest λ within 1 point of the best single on validation) holds up on test here.
+    expect(curve?.operatingPoint.qualityPoint.quality).toBeGreaterThan((byName("best single")?.quality ?? 1) - 0.05);
+    expect(curve?.operatingPoint.qualityPoint.costShare).toBeLessThanOrEqual(1);
   });
 });

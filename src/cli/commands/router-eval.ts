@@ -8,12 +8,15 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { type DatasetEval, macroMeans, renderDataset, renderPlots } from "../../router/eval-report.ts";
+import { argmax, modelMeans } from "../../router/baselines.ts";
+import { applyShift, chooseShift } from "../../router/best-single-shift.ts";
+import { outOfFoldPredictions } from "../../router/cross-validate.ts";
 import { evaluateRouter } from "../../router/evaluate.ts";
 import { featurize } from "../../router/features.ts";
-import { predictQualities } from "../../router/mf-model.ts";
+import { predictQualities, type RouterModel } from "../../router/mf-model.ts";
 import { DEFAULT_DATA_DIR, type DatasetName } from "../../router/outcome-files.ts";
 import { DEFAULT_TRAIN_OPTIONS, trainRouter } from "../../router/train.ts";
-import { MODEL7_PARAMS, prepareData, toExamples } from "../../router/training-data.ts";
+import { MODEL7_PARAMS, type PreparedData, prepareData, toExamples } from "../../router/training-data.ts";
 
 const root = join(import.meta.dirname, "../../..");
 
@@ -23,7 +26,8 @@ const usage = `usage: switchyard router eval [options]
   --out <dir>           where the report and plots go            [docs]
   --epochs <n>          training epochs (early-stopped)          [${DEFAULT_TRAIN_OPTIONS.epochs}]
   --seed <n>            seed of init, shuffling and validation   [${DEFAULT_TRAIN_OPTIONS.seed}]
-  --val <fraction>      share of each task's train rows held out [0.1]`;
+  --val <fraction>      share of each task's train rows held out [0.1]
+  --folds <n>           cross-validation folds over train rows for the λ_cost operating point [5]`;
 
 /** Runs the command. */
 export async function run(argv: string[]): Promise<void> {
@@ -41,6 +45,7 @@ export async function run(argv: string[]): Promise<void> {
       epochs: { type: "string", default: String(DEFAULT_TRAIN_OPTIONS.epochs) },
       seed: { type: "string", default: String(DEFAULT_TRAIN_OPTIONS.seed) },
       val: { type: "string", default: "0.1" },
+      folds: { type: "string", default: "5" },
     },
   });
   const datasets: DatasetName[] = values.dataset === "all" ? ["model7", "routerbench"] : [values.dataset as DatasetName];
@@ -48,9 +53,12 @@ export async function run(argv: string[]): Promise<void> {
   const epochs = Number(values.epochs);
   const seed = Number(values.seed);
   const valFraction = Number(values.val);
-  if (!(epochs > 0) || !Number.isInteger(seed) || !(valFraction > 0 && valFraction < 0.5)) throw new Error(`bad --epochs, --seed or --val\n${usage}`);
+  const folds = Number(values.folds);
+  if (!(epochs > 0) || !Number.isInteger(seed) || !(valFraction > 0 && valFraction < 0.5) || !(Number.isInteger(folds) && folds >= 2)) {
+    throw new Error(`bad --epochs, --seed, --val or --folds\n${usage}`);
+  }
 
-  const command = `switchyard router eval --dataset ${values.dataset} --epochs ${epochs} --seed ${seed} --val ${valFraction}`;
+  const command = `switchyard router eval --dataset ${values.dataset} --epochs ${epochs} --seed ${seed} --val ${valFraction} --folds ${folds}`;
   const sections: string[] = [];
   const json: Record<string, unknown> = {};
   await mkdir(values.out, { recursive: true });
@@ -58,18 +66,21 @@ export async function run(argv: string[]): Promise<void> {
     const d = await prepareData(values.data, dataset, valFraction, seed);
     const trainBar = new cliProgress.SingleBar({ format: `${dataset} train [{bar}] epoch {value}/{total} {info}` }, cliProgress.Presets.shades_classic);
     trainBar.start(epochs, 0, { info: "" });
-    const { model, bestEpoch, history } = trainRouter(toExamples(d.fit, d.fitX), toExamples(d.validation), d.modelIds, { epochs, seed, selectBy: d.trainSet.rows.every((r) => r.costs) ? "loss" : "routed-quality" }, (r) =>
+    const withCost = d.trainSet.rows.every((r) => r.costs);
+    const { model, bestEpoch, history } = trainRouter(toExamples(d.fit, d.fitX), toExamples(d.validation), d.modelIds, { epochs, seed, selectBy: withCost ? "loss" : "routed-quality" }, (r) =>
       trainBar.update(r.epoch, { info: `val routed quality ${(100 * r.valRoutedQuality).toFixed(2)}%` }),
     );
     trainBar.update(epochs);
     trainBar.stop();
+    const tuning = withCost ? crossValidated(d, folds, { epochs: bestEpoch, seed }) : shrinkToBestSingle(d, model);
     const evalBar = new cliProgress.SingleBar({ format: `${dataset} eval  [{bar}] task {value}/{total} {info}` }, cliProgress.Presets.shades_classic);
     evalBar.start(d.test.length, 0, { info: "" });
     const tasks = evaluateRouter({
       modelIds: d.modelIds,
       train: d.fit,
       trainX: d.fitX,
-      validation: d.validation,
+      validation: tuning.rows,
+      validationPredictions: tuning.predictions,
       test: d.test,
       featurize,
       predict: (x) => predictQualities(model, x),
@@ -81,7 +92,7 @@ export async function run(argv: string[]): Promise<void> {
     const trainInfo =
       `Trained on ${d.fit.length} train prompts (${d.validation.length} held out for validation), ${d.modelIds.length} models; ` +
       `kept epoch ${bestEpoch} of ${history.length} run (validation routed quality ${(100 * (history[bestEpoch - 1]?.valRoutedQuality ?? 0)).toFixed(2)}%, ` +
-      `loss ${(history[bestEpoch - 1]?.valLoss ?? 0).toFixed(4)}); encoder ${DEFAULT_TRAIN_OPTIONS.hidden} hidden → ${DEFAULT_TRAIN_OPTIONS.embed}-d embedding.`;
+      `loss ${(history[bestEpoch - 1]?.valLoss ?? 0).toFixed(4)}); encoder ${DEFAULT_TRAIN_OPTIONS.hidden} hidden → ${DEFAULT_TRAIN_OPTIONS.embed}-d embedding. ${tuning.note}`;
     const report: DatasetEval = { dataset, command, tasks, skipped, trainInfo };
     const plots = renderPlots(report);
     for (const p of plots) await writeFile(join(values.out, p.file), `${p.svg}\n`);
@@ -90,7 +101,10 @@ export async function run(argv: string[]): Promise<void> {
     for (const m of macroMeans(tasks)) console.log(`${dataset}  ${m.method.padEnd(58)} ${(100 * m.quality).toFixed(2)}%`);
     for (const t of tasks) {
       const op = t.curve?.operatingPoint;
-      if (op) console.log(`${dataset}/${t.task}: ${(100 * op.quality).toFixed(2)}% at ${(100 * op.costShare).toFixed(1)}% of ${op.bestSingle}'s cost (λ=${op.lambda})`);
+      if (!op) continue;
+      console.log(`${dataset}/${t.task}: ${(100 * op.quality).toFixed(2)}% at ${(100 * op.costShare).toFixed(1)}% of ${op.bestSingle}'s cost (λ=${op.lambda})`);
+      const qp = op.qualityPoint;
+      console.log(`${dataset}/${t.task} quality point: ${(100 * qp.quality).toFixed(2)}% at ${(100 * qp.costShare).toFixed(1)}% of its cost (λ=${qp.lambda})`);
     }
   }
   const header = [
@@ -104,4 +118,36 @@ export async function run(argv: string[]): Promise<void> {
   await writeFile(join(values.out, "router-eval.md"), `${[...header, ...sections].join("\n")}\n`);
   await writeFile(join(values.out, "router-eval.json"), `${JSON.stringify(json, null, 1)}\n`);
   console.log(`wrote ${join(values.out, "router-eval.md")}`);
+}
+
+/**
+ * λ_cost is picked on out-of-fold predictions over every train row (k models at the kept epoch count), so
+ * the choice rests on all of a task's train prompts rather than its small validation share.
+ */
+function crossValidated(d: PreparedData, folds: number, options: { epochs: number; seed: number }) {
+  const rows = [...d.fit, ...d.validation];
+  const xs = [...d.fitX, ...d.validation.map((r) => featurize(r.prompt))];
+  const bar = new cliProgress.SingleBar({ format: `${d.dataset} cross-validation [{bar}] fold {value}/{total}` }, cliProgress.Presets.shades_classic);
+  bar.start(folds, 0);
+  const predictions = outOfFoldPredictions(rows, xs, d.modelIds, folds, options, (f) => bar.update(f));
+  bar.stop();
+  const note = `The λ_cost operating point is picked on ${folds}-fold out-of-fold predictions over all ${rows.length} train prompts (fold models trained ${options.epochs} epochs).`;
+  return { rows, predictions, note };
+}
+
+/** Chooses the shrinkage δ towards the best single model on the validation rows and folds it into the model's bias. */
+function shrinkToBestSingle(d: PreparedData, model: RouterModel) {
+  const best = argmax(modelMeans(d.fit, d.modelIds.length).quality);
+  const predictions = d.validation.map((r) => predictQualities(model, featurize(r.prompt)));
+  const shift = chooseShift(
+    predictions,
+    d.validation.map((r) => r.scores),
+    best,
+  );
+  applyShift(model, best, shift.delta);
+  const pct = (q: number) => `${(100 * q).toFixed(2)}%`;
+  const note =
+    `Shrinkage towards the best single model (${d.modelIds[best]}): its logit gets +δ, δ = ${shift.delta} chosen on the validation rows ` +
+    `(validation routed quality ${pct(shift.unshifted)} → ${pct(shift.quality)}).`;
+  return { rows: d.validation, predictions: undefined, note };
 }

@@ -7,7 +7,10 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
+import { argmax, modelMeans } from "../../router/baselines.ts";
+import { applyShift, chooseShift } from "../../router/best-single-shift.ts";
 import { featurize } from "../../router/features.ts";
+import { predictQualities } from "../../router/mf-model.ts";
 import { DEFAULT_DATA_DIR, type DatasetName } from "../../router/outcome-files.ts";
 import type { OutcomeSet } from "../../router/outcome-set.ts";
 import { readOutcomeRecords } from "../../router/read-records.ts";
@@ -46,7 +49,19 @@ export async function trainAndWrite(
   bar.update(epochs);
   bar.stop();
   const best = history[bestEpoch - 1];
-  const metrics = { source: name, trainRows: fit.length, validationRows: validation.length, skippedRows: set.skipped.total, bestEpoch, validation: best ?? null };
+  // As in `router eval`: without cost data, shrink towards the best single model by a δ chosen on validation.
+  let shrinkage = null;
+  if (validation.length > 0 && !set.rows.every((r) => r.costs)) {
+    const top = argmax(modelMeans(fit, set.modelIds.length).quality);
+    const shift = chooseShift(
+      validation.map((r) => predictQualities(model, featurize(r.prompt))),
+      validation.map((r) => r.scores),
+      top,
+    );
+    applyShift(model, top, shift.delta);
+    shrinkage = { model: set.modelIds[top], delta: shift.delta, validationRoutedQuality: shift.quality };
+  }
+  const metrics = { source: name, trainRows: fit.length, validationRows: validation.length, skippedRows: set.skipped.total, bestEpoch, validation: best ?? null, shrinkage };
   const written = await writeArtifact(out, model, version, metrics);
   console.log(`wrote ${written.onnx} (${(written.bytes / 1e6).toFixed(2)} MB) and ${written.meta}`);
   return written;
