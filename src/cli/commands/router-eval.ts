@@ -73,17 +73,22 @@ export async function run(argv: string[]): Promise<void> {
     trainBar.update(epochs);
     trainBar.stop();
     const tuning = withCost ? crossValidated(d, folds, { epochs: bestEpoch, seed }) : shrinkToBestSingle(d, model);
+    // Choices made, the router is refitted on every train row (validation included) for the kept epoch count.
+    const all = [...d.fit, ...d.validation];
+    const allX = [...d.fitX, ...d.validation.map((r) => featurize(r.prompt))];
+    const final = trainRouter(toExamples(all, allX), [], d.modelIds, { epochs: bestEpoch, seed, selectBy: "last" }).model;
+    if (tuning.shift) applyShift(final, tuning.shift.best, tuning.shift.delta);
     const evalBar = new cliProgress.SingleBar({ format: `${dataset} eval  [{bar}] task {value}/{total} {info}` }, cliProgress.Presets.shades_classic);
     evalBar.start(d.test.length, 0, { info: "" });
     const tasks = evaluateRouter({
       modelIds: d.modelIds,
-      train: d.fit,
-      trainX: d.fitX,
+      train: all,
+      trainX: allX,
       validation: tuning.rows,
       validationPredictions: tuning.predictions,
       test: d.test,
       featurize,
-      predict: (x) => predictQualities(model, x),
+      predict: (x) => predictQualities(final, x),
       costProxy: d.modelIds.map((m) => MODEL7_PARAMS[m] ?? 1),
       onTask: (task) => evalBar.increment(1, { info: task }),
     });
@@ -92,7 +97,7 @@ export async function run(argv: string[]): Promise<void> {
     const trainInfo =
       `Trained on ${d.fit.length} train prompts (${d.validation.length} held out for validation), ${d.modelIds.length} models; ` +
       `kept epoch ${bestEpoch} of ${history.length} run (validation routed quality ${(100 * (history[bestEpoch - 1]?.valRoutedQuality ?? 0)).toFixed(2)}%, ` +
-      `loss ${(history[bestEpoch - 1]?.valLoss ?? 0).toFixed(4)}); encoder ${DEFAULT_TRAIN_OPTIONS.hidden} hidden → ${DEFAULT_TRAIN_OPTIONS.embed}-d embedding. ${tuning.note}`;
+      `loss ${(history[bestEpoch - 1]?.valLoss ?? 0).toFixed(4)}); encoder ${DEFAULT_TRAIN_OPTIONS.hidden} hidden → ${DEFAULT_TRAIN_OPTIONS.embed}-d embedding. ${tuning.note} The evaluated router is then refitted on all ${all.length} train prompts for ${bestEpoch} epochs (same seed); the baselines use the same ${all.length} prompts.`;
     const report: DatasetEval = { dataset, command, tasks, skipped, trainInfo };
     const plots = renderPlots(report);
     for (const p of plots) await writeFile(join(values.out, p.file), `${p.svg}\n`);
@@ -132,10 +137,10 @@ function crossValidated(d: PreparedData, folds: number, options: { epochs: numbe
   const predictions = outOfFoldPredictions(rows, xs, d.modelIds, folds, options, (f) => bar.update(f));
   bar.stop();
   const note = `The λ_cost operating point is picked on ${folds}-fold out-of-fold predictions over all ${rows.length} train prompts (fold models trained ${options.epochs} epochs).`;
-  return { rows, predictions, note };
+  return { rows, predictions, note, shift: null };
 }
 
-/** Chooses the shrinkage δ towards the best single model on the validation rows and folds it into the model's bias. */
+/** Chooses the shrinkage δ towards the best single model on the validation rows (applied to the refitted model's bias). */
 function shrinkToBestSingle(d: PreparedData, model: RouterModel) {
   const best = argmax(modelMeans(d.fit, d.modelIds.length).quality);
   const predictions = d.validation.map((r) => predictQualities(model, featurize(r.prompt)));
@@ -144,10 +149,9 @@ function shrinkToBestSingle(d: PreparedData, model: RouterModel) {
     d.validation.map((r) => r.scores),
     best,
   );
-  applyShift(model, best, shift.delta);
   const pct = (q: number) => `${(100 * q).toFixed(2)}%`;
   const note =
     `Shrinkage towards the best single model (${d.modelIds[best]}): its logit gets +δ, δ = ${shift.delta} chosen on the validation rows ` +
     `(validation routed quality ${pct(shift.unshifted)} → ${pct(shift.quality)}).`;
-  return { rows: d.validation, predictions: undefined, note };
+  return { rows: d.validation, predictions: undefined, note, shift: { best, delta: shift.delta } };
 }
