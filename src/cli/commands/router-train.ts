@@ -49,20 +49,24 @@ export async function trainAndWrite(
   bar.update(epochs);
   bar.stop();
   const best = history[bestEpoch - 1];
-  // As in `router eval`: without cost data, shrink towards the best single model by a δ chosen on validation.
+  // As in `router eval`: choices (epoch count; without cost data, the shrinkage δ towards the best single model)
+  // are made on validation, then the router is refitted on every row for the kept epoch count.
   let shrinkage = null;
+  let shift = { top: 0, delta: 0 };
   if (validation.length > 0 && !set.rows.every((r) => r.costs)) {
     const top = argmax(modelMeans(fit, set.modelIds.length).quality);
-    const shift = chooseShift(
+    const chosen = chooseShift(
       validation.map((r) => predictQualities(model, featurize(r.prompt))),
       validation.map((r) => r.scores),
       top,
     );
-    applyShift(model, top, shift.delta);
-    shrinkage = { model: set.modelIds[top], delta: shift.delta, validationRoutedQuality: shift.quality };
+    shift = { top, delta: chosen.delta };
+    shrinkage = { model: set.modelIds[top], delta: chosen.delta, validationRoutedQuality: chosen.quality };
   }
-  const metrics = { source: name, trainRows: fit.length, validationRows: validation.length, skippedRows: set.skipped.total, bestEpoch, validation: best ?? null, shrinkage };
-  const written = await writeArtifact(out, model, version, metrics);
+  const final = validation.length > 0 ? trainRouter(toExamples(set.rows), [], set.modelIds, { ...options, epochs: bestEpoch, selectBy: "last" }).model : model;
+  applyShift(final, shift.top, shift.delta);
+  const metrics = { source: name, trainRows: set.rows.length, validationRows: validation.length, skippedRows: set.skipped.total, bestEpoch, validation: best ?? null, shrinkage };
+  const written = await writeArtifact(out, final, version, metrics);
   console.log(`wrote ${written.onnx} (${(written.bytes / 1e6).toFixed(2)} MB) and ${written.meta}`);
   return written;
 }
