@@ -2,7 +2,7 @@
 import type { Library, LibraryModel, Policy, Upstream } from "../db/records.ts";
 import { decide, type Decision } from "../routing/decide.ts";
 import { parseFlagsBody, parseFlagsHeader, resolveFlags, type Flags } from "../routing/flags.ts";
-import type { QualityPredictor } from "../routing/quality-predictor.ts";
+import { priorPredictor, type QualityPredictor } from "../routing/quality-predictor.ts";
 import { EdgeError } from "./edge-error.ts";
 import type { PromptView } from "./openai-request.ts";
 
@@ -43,6 +43,7 @@ export interface RouteInput {
 
 /**
  * Resolves flags (body over header over policy), predicts quality, runs the Tryage decision.
+ * `routerVersion` names the predictor actually used (the card prior when the router failed).
  * @throws EdgeError unknown_policy, model_not_found, no_feasible_model; FlagError for bad flags.
  */
 export async function planRoute(input: RouteInput): Promise<RoutePlan> {
@@ -57,7 +58,7 @@ export async function planRoute(input: RouteInput): Promise<RoutePlan> {
   const cards = isAuto(model) ? servable : [namedModel(servable, model)];
   if (cards.length === 0) throw new EdgeError("no_feasible_model", "the library has no enabled model to route to");
 
-  const quality = await input.predictor.predict(input.prompt.text, cards);
+  const { quality, version } = await predictOrPrior(input.predictor, input.prompt.text, cards);
   const decision = decide({
     cards,
     quality,
@@ -73,7 +74,17 @@ export async function planRoute(input: RouteInput): Promise<RoutePlan> {
     const m = byId.get(c.id) as LibraryModel;
     return { model: m, upstream: library.upstreams.get(m.upstream) as Upstream };
   });
-  return { decision, flags, targets, routerVersion: input.predictor.version };
+  return { decision, flags, targets, routerVersion: version };
+}
+
+/** The predictor's qualities, or the card priors when it fails: a broken router never fails a request. */
+async function predictOrPrior(predictor: QualityPredictor, text: string, cards: LibraryModel[]) {
+  try {
+    return { quality: await predictor.predict(text, cards), version: predictor.version };
+  } catch (err) {
+    console.error(`router ${predictor.version} failed, this request uses the card prior: ${err instanceof Error ? err.message : String(err)}`);
+    return { quality: await priorPredictor.predict(text, cards), version: priorPredictor.version };
+  }
 }
 
 function isAuto(model: string): boolean {

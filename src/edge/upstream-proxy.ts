@@ -1,7 +1,8 @@
 /**
  * Sends a request to the first candidate that answers: a connection error, a timeout before the response
- * headers, a 5xx or a missing secret moves on to the next one. Once a response has headers it is final —
- * a 4xx is the client's to see, and a body that breaks mid-stream cannot be retried.
+ * headers, a 5xx, a 429 (the tier's queue_full: that model is busy, another may not be) or a missing secret
+ * moves on to the next one. Once a response has headers it is final — any other 4xx is the client's to
+ * see, and a body that breaks mid-stream cannot be retried.
  */
 import type { Bindings } from "./app-env.ts";
 import type { Target } from "./routing-plan.ts";
@@ -53,9 +54,10 @@ export async function sendToFirstAvailable(
         signal: abort.signal,
       });
       const upstreamLatencyMs = performance.now() - started;
-      if (response.status >= 500) {
+      if (response.status >= 500 || response.status === 429) {
+        const retryAfter = response.headers.get("retry-after");
         await response.body?.cancel();
-        fail(`HTTP ${response.status}`);
+        fail(retryAfter === null ? `HTTP ${response.status}` : `HTTP ${response.status} (retry-after ${retryAfter})`);
         continue;
       }
       return { ok: true, response, target, attempts, upstreamLatencyMs };

@@ -79,6 +79,7 @@ describe("POST /v1/chat/completions", () => {
   for (const [upstream, error] of [
     ["down", "connection failed"],
     ["failing", "HTTP 503"],
+    ["busy", "HTTP 429 (retry-after 1)"],
     ["slow", "no response within 300 ms"],
     ["nokey", "secret NOT_SET_ANYWHERE is not set"],
   ] as const) {

@@ -15,6 +15,9 @@ export interface UpstreamOptions {
   apiKey?: string;
   /** answer every request with this status (e.g. 503) and an error body */
   failWith?: number;
+  /** the failure's error code and extra headers, e.g. the tier's "queue_full" with retry-after */
+  failCode?: string;
+  failHeaders?: Record<string, string>;
   /** wait this long before sending headers */
   delayMs?: number;
   /** SSE chunks a streamed reply is cut into */
@@ -67,7 +70,8 @@ async function handle(
   const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
   received.push(body);
   if (opts.failWith) {
-    return json(res, opts.failWith, { error: { message: `upstream ${opts.name} fails on purpose`, type: "server_error", param: null, code: null } });
+    const error = { message: `upstream ${opts.name} fails on purpose`, type: "server_error", param: null, code: opts.failCode ?? null };
+    return json(res, opts.failWith, { error }, opts.failHeaders);
   }
   const model = String(body.model);
   const auth = opts.apiKey !== undefined && req.headers.authorization === `Bearer ${opts.apiKey}` ? "ok" : "none";
@@ -113,9 +117,9 @@ function splitText(text: string, n: number): string[] {
   return parts;
 }
 
-function json(res: ServerResponse, status: number, value: unknown): void {
+function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+  res.writeHead(status, { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) });
   res.end(body);
 }
 

@@ -16,14 +16,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
     startTestUpstream({ name: "b" }),
     startTestUpstream({ name: "failing", failWith: 503 }),
     startTestUpstream({ name: "refusing", failWith: 422 }),
+    // The tier's answer when a model's queue is full.
+    startTestUpstream({ name: "busy", failWith: 429, failCode: "queue_full", failHeaders: { "retry-after": "1" } }),
     startTestUpstream({ name: "slow", delayMs: 5_000 }),
   ]);
-  const [a, b, failing, refusing, slow] = servers as [TestUpstream, TestUpstream, TestUpstream, TestUpstream, TestUpstream];
+  const [a, b, failing, refusing, busy, slow] = servers as [TestUpstream, TestUpstream, TestUpstream, TestUpstream, TestUpstream, TestUpstream];
   project.provide("upstreams", {
     a: a.baseUrl,
     b: b.baseUrl,
     failing: failing.baseUrl,
     refusing: refusing.baseUrl,
+    busy: busy.baseUrl,
     slow: slow.baseUrl,
     // Nothing listens here: connecting fails at once.
     down: `http://127.0.0.1:${await freePort()}/v1`,

@@ -15,6 +15,7 @@ export function testUpstreams(): Upstream[] {
     row("b", u.b),
     row("failing", u.failing),
     row("refusing", u.refusing),
+    row("busy", u.busy),
     row("slow", u.slow, { timeoutMs: 300 }),
     row("down", u.down),
     row("nokey", u.b, { secretName: "NOT_SET_ANYWHERE" }),

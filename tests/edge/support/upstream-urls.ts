@@ -8,6 +8,8 @@ export interface UpstreamUrls {
   failing: string;
   /** always 422 (a client error the edge must pass through, not retry) */
   refusing: string;
+  /** always 429 queue_full with retry-after: 1 (the tier's full queue: try another model) */
+  busy: string;
   /** waits 5 s before the headers */
   slow: string;
   /** nothing listens */
