@@ -1,16 +1,13 @@
 /** POST /v1/chat/completions and /v1/completions: route, then proxy to the chosen model's upstream. */
 import { Hono, type Context } from "hono";
 import type { z } from "zod";
-import { estimatePromptTokens } from "../../routing/cost-model.ts";
 import type { AppEnv } from "../app-env.ts";
 import { decisionRow, logDecision, type DecisionEndpoint, type DecisionFacts } from "../decision-log.ts";
 import { EdgeError } from "../edge-error.ts";
-import { getLibrary } from "../library-cache.ts";
 import { apiKeyAuth } from "../middleware/api-key-auth.ts";
-import { ChatRequestSchema, CompletionRequestSchema, promptView } from "../openai-request.ts";
-import { getPredictor } from "../predictor.ts";
+import { ChatRequestSchema, CompletionRequestSchema } from "../openai-request.ts";
+import { planRequest } from "../plan-request.ts";
 import { parseJsonBody } from "../request-body.ts";
-import { planRoute } from "../routing-plan.ts";
 import { sendToFirstAvailable } from "../upstream-proxy.ts";
 import { tapSseUsage, usageOf, type Usage } from "../usage-tap.ts";
 
@@ -34,17 +31,7 @@ async function complete(
   schema: typeof ChatRequestSchema | typeof CompletionRequestSchema,
 ): Promise<Response> {
   const body: z.infer<typeof schema> = await parseJsonBody(c, schema);
-  const prompt = promptView(body, estimatePromptTokens);
-  const [library, predictor] = await Promise.all([getLibrary(c), getPredictor(c.env)]);
-  const plan = await planRoute({
-    library,
-    model: body.model,
-    flagsHeader: c.req.header("x-switchyard-flags"),
-    flagsBody: body.routing,
-    prompt,
-    predictor,
-    now: new Date(),
-  });
+  const { prompt, plan } = await planRequest(c, body);
   const { routing: _routing, ...forward } = body;
   const outcome = await sendToFirstAvailable(
     plan.targets,

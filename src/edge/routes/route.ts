@@ -1,31 +1,18 @@
 /** POST /v1/route: the routing decision alone, with every term, recorded like any other decision. */
 import { Hono } from "hono";
-import { estimatePromptTokens } from "../../routing/cost-model.ts";
 import type { AppEnv } from "../app-env.ts";
 import { decisionRow, logDecision } from "../decision-log.ts";
-import { getLibrary } from "../library-cache.ts";
 import { apiKeyAuth } from "../middleware/api-key-auth.ts";
-import { promptView, RouteRequestSchema } from "../openai-request.ts";
-import { getPredictor } from "../predictor.ts";
+import { RouteRequestSchema } from "../openai-request.ts";
+import { planRequest } from "../plan-request.ts";
 import { parseJsonBody } from "../request-body.ts";
-import { planRoute } from "../routing-plan.ts";
 
 /** The route endpoint, mounted under /v1. */
 export function routeRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post("/route", apiKeyAuth("route"), async (c) => {
     const body = await parseJsonBody(c, RouteRequestSchema);
-    const prompt = promptView(body, estimatePromptTokens);
-    const [library, predictor] = await Promise.all([getLibrary(c), getPredictor(c.env)]);
-    const plan = await planRoute({
-      library,
-      model: body.model,
-      flagsHeader: c.req.header("x-switchyard-flags"),
-      flagsBody: body.routing,
-      prompt,
-      predictor,
-      now: new Date(),
-    });
+    const { prompt, plan } = await planRequest(c, body);
     logDecision(
       c,
       decisionRow(c, {

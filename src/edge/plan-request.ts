@@ -1,0 +1,26 @@
+import type { Context } from "hono";
+import { estimatePromptTokens } from "../routing/cost-model.ts";
+import type { AppEnv } from "./app-env.ts";
+import { getLibrary } from "./library-cache.ts";
+import { promptView } from "./openai-request.ts";
+import { getPredictor } from "./predictor.ts";
+import { planRoute, type RoutePlan } from "./routing-plan.ts";
+
+/** The routing plan for one parsed request body: what /v1/route and the completion endpoints share. */
+export async function planRequest(
+  c: Context<AppEnv>,
+  body: Parameters<typeof promptView>[0] & { model: string; routing?: unknown },
+): Promise<{ prompt: ReturnType<typeof promptView>; plan: RoutePlan }> {
+  const prompt = promptView(body, estimatePromptTokens);
+  const [library, predictor] = await Promise.all([getLibrary(c), getPredictor(c.env)]);
+  const plan = await planRoute({
+    library,
+    model: body.model,
+    flagsHeader: c.req.header("x-switchyard-flags"),
+    flagsBody: body.routing,
+    prompt,
+    predictor,
+    now: new Date(),
+  });
+  return { prompt, plan };
+}
