@@ -110,6 +110,11 @@ export const decisions = sqliteTable(
     tokensIn: integer("tokens_in"),
     tokensOut: integer("tokens_out"),
     routerVersion: text("router_version").notNull(),
+    /**
+     * the prompt text routing saw (its last 32 000 characters), kept only when the Worker's STORE_PROMPTS
+     * is "true" so feedback can train the router; null otherwise
+     */
+    prompt: text("prompt"),
   },
   (t) => [index("decisions_created_idx").on(t.createdAt), index("decisions_key_idx").on(t.keyId)],
 );
