@@ -1,5 +1,5 @@
 /** Decision rows (one per routed request) and their outcomes. */
-import { eq, getTableColumns, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, gte, isNotNull, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "./database.ts";
 import { decisions, outcomes } from "./schema.ts";
 
@@ -35,6 +35,57 @@ export async function getDecision(db: Database, id: string): Promise<typeof deci
 /** Writes one outcome row. */
 export async function insertOutcome(db: Database, row: OutcomeRow): Promise<void> {
   await db.insert(outcomes).values(row);
+}
+
+/** An outcome whose decision kept its prompt and has a chosen model: one training record. */
+export interface PromptOutcome {
+  /** the outcome id; with createdAt, the paging position */
+  id: string;
+  createdAt: number;
+  prompt: string;
+  model: string;
+  /** exactly one of the two, as the outcomes table's check guarantees */
+  measure: { score: number } | { loss: number };
+}
+
+/** Which outcomes to list: from `since` (ms, inclusive), strictly after `after`, of one `source`, at most `limit`. */
+export interface PromptOutcomeQuery {
+  since?: number;
+  after?: { createdAt: number; id: string };
+  source?: string;
+  limit: number;
+}
+
+/**
+ * Outcomes joined to their decisions, in (created_at, id) order, skipping decisions with no stored prompt
+ * or no chosen model. Paging by (created_at, id) keeps outcomes written in the same millisecond apart.
+ */
+export async function listPromptOutcomes(db: Database, q: PromptOutcomeQuery): Promise<PromptOutcome[]> {
+  const where: (SQL | undefined)[] = [isNotNull(decisions.prompt), isNotNull(decisions.chosen)];
+  if (q.since !== undefined) where.push(gte(outcomes.createdAt, q.since));
+  if (q.source !== undefined) where.push(eq(outcomes.source, q.source));
+  if (q.after) {
+    const { createdAt, id } = q.after;
+    where.push(or(gt(outcomes.createdAt, createdAt), and(eq(outcomes.createdAt, createdAt), gt(outcomes.id, id))));
+  }
+  const rows = await db
+    .select({
+      id: outcomes.id,
+      createdAt: outcomes.createdAt,
+      prompt: decisions.prompt,
+      model: decisions.chosen,
+      score: outcomes.score,
+      loss: outcomes.loss,
+    })
+    .from(outcomes)
+    .innerJoin(decisions, eq(outcomes.decisionId, decisions.id))
+    .where(and(...where))
+    .orderBy(asc(outcomes.createdAt), asc(outcomes.id))
+    .limit(q.limit);
+  return rows.flatMap(({ id, createdAt, prompt, model, score, loss }) => {
+    const measure = score !== null ? { score } : loss !== null ? { loss } : null;
+    return prompt === null || model === null || measure === null ? [] : [{ id, createdAt, prompt, model, measure }];
+  });
 }
 
 function sqlValue(value: DecisionRow[keyof DecisionRow]): string | number | null {

@@ -135,6 +135,8 @@ export const outcomes = sqliteTable(
   },
   (t) => [
     index("outcomes_decision_idx").on(t.decisionId),
+    // the export pages through outcomes in (created_at, id) order
+    index("outcomes_created_idx").on(t.createdAt, t.id),
     check("outcomes_one_measure", sql`(${t.score} IS NULL) <> (${t.loss} IS NULL)`),
   ],
 );

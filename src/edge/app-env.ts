@@ -11,6 +11,8 @@ export interface Bindings {
   DECISION_BATCH_MS?: string;
   /** "off" stops writing decision rows (default: on) */
   DECISION_LOG?: string;
+  /** "true" keeps each decision's prompt text (for training the router on feedback); default "false" */
+  STORE_PROMPTS?: string;
   /** upstream secrets, looked up by name */
   [secretName: string]: unknown;
 }

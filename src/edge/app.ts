@@ -2,7 +2,7 @@
  * The edge as a route table: middleware, then thin handlers that translate HTTP to routing and back.
  *   /healthz                       liveness (no auth)
  *   /v1/chat/completions, /v1/completions, /v1/route, /v1/models, /v1/feedback   (API key)
- *   /admin/{upstreams,models,policies,keys,routers}                             (admin token)
+ *   /admin/{upstreams,models,policies,keys,routers}, /admin/outcomes/export     (admin token)
  */
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.ts";
@@ -12,6 +12,7 @@ import { adminAuth } from "./middleware/admin-auth.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { adminKeyRoutes } from "./routes/admin-keys.ts";
 import { adminLibraryRoutes } from "./routes/admin-library.ts";
+import { adminOutcomeRoutes } from "./routes/admin-outcomes.ts";
 import { adminRouterRoutes } from "./routes/admin-routers.ts";
 import { completionRoutes } from "./routes/completions.ts";
 import { feedbackRoutes } from "./routes/feedback.ts";
@@ -36,6 +37,7 @@ export function createApp(): Hono<AppEnv> {
   admin.route("/", adminLibraryRoutes());
   admin.route("/", adminKeyRoutes());
   admin.route("/", adminRouterRoutes());
+  admin.route("/", adminOutcomeRoutes());
   app.route("/admin", admin);
 
   app.notFound((c) => renderError(new EdgeError("not_found", `no route for ${c.req.method} ${c.req.path}`), c));

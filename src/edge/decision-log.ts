@@ -1,4 +1,7 @@
-/** Builds decision rows and writes them after the response (ctx.waitUntil), never on the request's path. */
+/**
+ * Builds decision rows and writes them after the response (ctx.waitUntil), never on the request's path.
+ * With STORE_PROMPTS=true a row keeps the prompt text routing saw, so feedback on it can train the router.
+ */
 import type { Context } from "hono";
 import { openDatabase } from "../db/database.ts";
 import type { DecisionRow } from "../db/queries-decisions.ts";
@@ -54,7 +57,21 @@ export function decisionRow(c: Context<AppEnv>, f: DecisionFacts): DecisionRow {
     tokensIn: f.tokensIn,
     tokensOut: f.tokensOut,
     routerVersion: f.plan.routerVersion,
+    prompt: c.env.STORE_PROMPTS === "true" ? storedPrompt(f.prompt.text) : null,
   };
+}
+
+/** Most prompt characters a decision row keeps; the router's features read a prompt's tail, so the tail is kept. */
+export const MAX_STORED_PROMPT_CHARS = 32_000;
+
+// Pre-tokenised prompts have no text, and an empty prompt cannot become a training record: store null.
+function storedPrompt(text: string): string | null {
+  if (text === "") return null;
+  if (text.length <= MAX_STORED_PROMPT_CHARS) return text;
+  const tail = text.slice(-MAX_STORED_PROMPT_CHARS);
+  // A cut through a surrogate pair would leave half a character: drop it.
+  const first = tail.charCodeAt(0);
+  return first >= 0xdc00 && first <= 0xdfff ? tail.slice(1) : tail;
 }
 
 /**

@@ -22,6 +22,8 @@ export interface CallOptions {
   key?: string;
   admin?: boolean;
   headers?: Record<string, string>;
+  /** Worker vars to set (a string) or unset (undefined) for this call only, e.g. STORE_PROMPTS */
+  vars?: Record<string, string | undefined>;
 }
 
 /** Sends one request to the edge. */
@@ -33,7 +35,7 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Reply>
   const method = opts.method ?? (opts.body === undefined ? "GET" : "POST");
   const body = opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`http://edge.test${path}`, { method, headers, body }), env, ctx);
+  const res = await worker.fetch(new Request(`http://edge.test${path}`, { method, headers, body }), { ...env, ...opts.vars }, ctx);
   const text = await res.text();
   await waitOnExecutionContext(ctx);
   return {
