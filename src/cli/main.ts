@@ -12,6 +12,7 @@ const commands: Record<string, Command> = {
   "router train": { summary: "train the learned router on outcome data, export ONNX", load: () => import("./commands/router-train.ts") },
   "router eval": { summary: "evaluate the router and baselines on held-out splits (docs/)", load: () => import("./commands/router-eval.ts") },
   "router publish": { summary: "store a trained router in D1 (admin API or local D1)", load: () => import("./commands/router-publish.ts") },
+  "records export": { summary: "write the edge's feedback on kept prompts as JSONL records", load: () => import("./commands/records-export.ts") },
   calibrate: { summary: "score prompts on the tier's /v1/score, then train on the losses", load: () => import("./commands/calibrate.ts") },
 };
 
