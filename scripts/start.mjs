@@ -8,6 +8,7 @@
  * Ports: EDGE_PORT (8787), TIER_PORT (8788). Ctrl-C stops both.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
@@ -73,12 +74,23 @@ function stop(code = 0) {
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
 
+// Local dev keeps each decision's prompt, so feedback can train the router (`switchyard records export`);
+// wrangler.toml leaves STORE_PROMPTS off for deploys. A STORE_PROMPTS line already in .dev.vars wins.
+function keepPromptsLocally() {
+  const path = join(root, ".dev.vars");
+  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+  if (/^STORE_PROMPTS\s*=/m.test(text)) return;
+  appendFileSync(path, `${text === "" || text.endsWith("\n") ? "" : "\n"}STORE_PROMPTS=true\n`);
+  console.log("» wrote STORE_PROMPTS=true to .dev.vars (local wrangler dev only)");
+}
+
 const cli = (args) => [process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args]];
 
 try {
   step("demo checkpoints", ...cli(["demo", "make", "--out", modelsDir]));
   step("D1 migrations (local)", bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"]);
   step("library seed (local)", ...cli(["library", "seed", "--local"]));
+  keepPromptsLocally();
   // --calibrate: the tier measures each model's tokens/s on startup, so the edge's cost model uses real speeds.
   serve("tier", bin("deno"), [
     "run", "-A", "--unstable-no-legacy-abort", "src/tier/main.ts",
@@ -96,6 +108,9 @@ Switchyard is up.
 
   curl -s ${edge}/v1/chat/completions -H 'authorization: Bearer sk-switchyard-dev' \\
     -H 'content-type: application/json' -d '{"model":"auto","messages":[{"role":"user","content":"Hello"}]}'
+
+  Prompts are kept locally (STORE_PROMPTS=true in .dev.vars): POST /v1/feedback on a decision, then
+  npm run switchyard -- records export --edge ${edge} --out feedback.jsonl
 `);
 } catch (err) {
   console.error(err instanceof Error ? err.message : String(err));

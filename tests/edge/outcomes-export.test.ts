@@ -56,7 +56,7 @@ describe("GET /admin/outcomes/export", () => {
   it("omits outcomes of decisions whose prompt was not kept", async () => {
     const key = await seedLibrary();
     const source = newSource();
-    const forgotten = await chat(key, "not kept", {});
+    const forgotten = await chat(key, "not kept", { STORE_PROMPTS: "false" });
     const kept = await chat(key, "kept");
     await feedback(key, { decision_id: forgotten, score: 1, source });
     await feedback(key, { decision_id: kept, score: 0, source });

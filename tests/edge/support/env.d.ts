@@ -9,7 +9,6 @@ declare global {
       ADMIN_TOKEN: string;
       UP_A_KEY: string;
       ENVIRONMENT: string;
-      STORE_PROMPTS: string;
       TEST_MIGRATIONS: D1Migration[];
       UPSTREAMS: UpstreamUrls;
     }
