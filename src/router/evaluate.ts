@@ -97,6 +97,9 @@ export function evaluateRouter(input: EvalInput): TaskEval[] {
       { method: "kNN (same features)", metrics: measureChoice(rows, Int32Array.from(knnPred, argmax)) },
       { method: "prompt-length heuristic", metrics: measureChoice(rows, Int32Array.from(set.rows, (r) => length.choose(r.prompt))) },
       { method: `best single (train): ${name(best)}`, metrics: measureChoice(rows, constant(best)) },
+      ...(rows.costs || taskTrain.length === 0
+        ? []
+        : [{ method: "task label → that task's best train model (reads the label; reference)", metrics: measureChoice(rows, constant(argmax(modelMeans(taskTrain, M).quality))) }]),
       { method: `cheapest: ${name(cheap)}`, metrics: measureChoice(rows, constant(cheap)) },
       { method: "random (expectation)", metrics: measureRandom(rows) },
       { method: "oracle", metrics: measureChoice(rows, oracleChoice(rows)) },

@@ -127,7 +127,7 @@ export function trainRouter(
   validation: TrainExample[],
   modelIds: string[],
   options: Partial<TrainOptions> = {},
-  onEpoch?: (r: EpochReport) => void,
+  onEpoch?: (r: EpochReport, model: RouterModel) => void,
 ): { model: RouterModel; history: EpochReport[]; bestEpoch: number } {
   const o = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   const model = initRouterModel(modelIds, o.hidden, o.embed, o.seed);
@@ -214,7 +214,7 @@ export function trainRouter(
     const val = o.selectBy === "last" ? { loss: Number.NaN, routedQuality: Number.NaN } : evaluateLoss(model, validation);
     const report = { epoch, trainLoss: trainLoss / Math.max(1, trainCount), valLoss: val.loss, valRoutedQuality: val.routedQuality };
     history.push(report);
-    onEpoch?.(report);
+    onEpoch?.(report, model);
     // Routed quality first, loss as the tie-break (many epochs route identically on small sets).
     const score = o.selectBy === "last" ? epoch : o.selectBy === "loss" ? -val.loss : val.routedQuality - 1e-3 * val.loss;
     if (score > best.score) best = { score, epoch, snapshot: snapshotOf(model) };

@@ -7,16 +7,13 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-import { argmax, modelMeans } from "../../router/baselines.ts";
-import { applyShift, chooseShift } from "../../router/best-single-shift.ts";
 import { featurize } from "../../router/features.ts";
-import { predictQualities } from "../../router/mf-model.ts";
-import { DEFAULT_DATA_DIR, type DatasetName } from "../../router/outcome-files.ts";
+import { DEFAULT_FIT_OPTIONS, fitEpochCount, fitRouter } from "../../router/fit-router.ts";
+import { DEFAULT_DATA_DIR, loadDataset, mergeSets } from "../../router/outcome-files.ts";
 import type { OutcomeSet } from "../../router/outcome-set.ts";
 import { readOutcomeRecords } from "../../router/read-records.ts";
 import { newVersion, writeArtifact } from "../../router/router-artifact.ts";
-import { DEFAULT_TRAIN_OPTIONS, trainRouter, type TrainOptions } from "../../router/train.ts";
-import { prepareData, splitValidation, toExamples } from "../../router/training-data.ts";
+import { DEFAULT_TRAIN_OPTIONS } from "../../router/train.ts";
 
 const root = join(import.meta.dirname, "../../..");
 
@@ -26,47 +23,40 @@ const usage = `usage: switchyard router train [options]
   --data <dir>          outcome data directory                                   [${DEFAULT_DATA_DIR}]
   --out <dir>           where <version>.onnx and <version>.json go               [.router]
   --version <id>        version id                                               [router-<UTC time>]
-  --epochs <n>          [${DEFAULT_TRAIN_OPTIONS.epochs}]   --hidden <n> [${DEFAULT_TRAIN_OPTIONS.hidden}]   --embed <n> [${DEFAULT_TRAIN_OPTIONS.embed}]   --seed <n> [${DEFAULT_TRAIN_OPTIONS.seed}]`;
+  --epochs <n>          most epochs; the kept count is cross-validated           [${DEFAULT_FIT_OPTIONS.epochs}]
+  --hidden <n> [${DEFAULT_TRAIN_OPTIONS.hidden}]   --embed <n> [${DEFAULT_TRAIN_OPTIONS.embed}]   --seed <n> [${DEFAULT_TRAIN_OPTIONS.seed}]`;
 
-/** Trains with a progress bar; shared with `switchyard calibrate`. */
+/** Fits (cross-validated choices, then a refit on every row) with a progress bar; shared with `switchyard calibrate`. */
 export async function trainAndWrite(
   name: string,
   set: OutcomeSet,
-  options: Partial<TrainOptions>,
+  options: { epochs?: number; hidden?: number; embed?: number; seed?: number },
   out: string,
   version: string,
 ): Promise<{ onnx: string; bytes: number }> {
   for (const line of set.skipped.describe()) console.warn(`skipped: ${line}`);
   if (set.rows.length < 4) throw new Error(`${name}: ${set.rows.length} usable rows; need at least 4 to train`);
-  const { fit, validation } = splitValidation(set.rows, 0.1, options.seed ?? DEFAULT_TRAIN_OPTIONS.seed);
-  const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
+  const withCost = set.rows.every((r) => r.costs);
+  const { epochs = DEFAULT_FIT_OPTIONS.epochs, ...train } = options;
+  // As in `router eval`: β, the epoch count and (without cost data) the shrinkage δ are cross-validated.
+  const fitOptions = { epochs, selectBy: withCost ? "loss" : "routed-quality", shiftToBestSingle: !withCost, train } as const;
   const bar = new cliProgress.SingleBar({ format: `train ${name} [{bar}] epoch {value}/{total} {info}` }, cliProgress.Presets.shades_classic);
-  bar.start(epochs, 0, { info: "" });
-  const xs = fit.map((r) => featurize(r.prompt));
-  const { model, bestEpoch, history } = trainRouter(toExamples(fit, xs), toExamples(validation.length > 0 ? validation : fit), set.modelIds, options, (r) =>
-    bar.update(r.epoch, { info: `val loss ${r.valLoss.toFixed(4)}, val routed quality ${(100 * r.valRoutedQuality).toFixed(2)}%` }),
-  );
-  bar.update(epochs);
+  bar.start(fitEpochCount(set.rows.length, fitOptions), 0, { info: "" });
+  const xs = set.rows.map((r) => featurize(r.prompt));
+  const fit = fitRouter(set.rows, xs, set.modelIds, fitOptions, (info) => bar.increment(1, { info }));
   bar.stop();
-  const best = history[bestEpoch - 1];
-  // As in `router eval`: choices (epoch count; without cost data, the shrinkage δ towards the best single model)
-  // are made on validation, then the router is refitted on every row for the kept epoch count.
-  let shrinkage = null;
-  let shift = { top: 0, delta: 0 };
-  if (validation.length > 0 && !set.rows.every((r) => r.costs)) {
-    const top = argmax(modelMeans(fit, set.modelIds.length).quality);
-    const chosen = chooseShift(
-      validation.map((r) => predictQualities(model, featurize(r.prompt))),
-      validation.map((r) => r.scores),
-      top,
-    );
-    shift = { top, delta: chosen.delta };
-    shrinkage = { model: set.modelIds[top], delta: chosen.delta, validationRoutedQuality: chosen.quality };
-  }
-  const final = validation.length > 0 ? trainRouter(toExamples(set.rows), [], set.modelIds, { ...options, epochs: bestEpoch, selectBy: "last" }).model : model;
-  applyShift(final, shift.top, shift.delta);
-  const metrics = { source: name, trainRows: set.rows.length, validationRows: validation.length, skippedRows: set.skipped.total, bestEpoch, validation: best ?? null, shrinkage };
-  const written = await writeArtifact(out, final, version, metrics);
+  const chosen = fit.table.find((p) => p.beta === fit.beta && p.epoch === fit.epochs) ?? null;
+  const metrics = {
+    source: name,
+    trainRows: set.rows.length,
+    skippedRows: set.skipped.total,
+    shrinkage: fit.beta,
+    epochs: fit.epochs,
+    crossValidation: chosen,
+    shift: fit.shift,
+  };
+  const written = await writeArtifact(out, fit.model, version, metrics);
+  console.log(`β = ${fit.beta}, ${fit.epochs} epochs${chosen ? ` (out-of-fold routed quality ${(100 * chosen.routedQuality).toFixed(2)}%)` : ""}`);
   console.log(`wrote ${written.onnx} (${(written.bytes / 1e6).toFixed(2)} MB) and ${written.meta}`);
   return written;
 }
@@ -86,7 +76,7 @@ export async function run(argv: string[]): Promise<void> {
       data: { type: "string", default: join(root, DEFAULT_DATA_DIR) },
       out: { type: "string", default: join(root, ".router") },
       version: { type: "string", default: newVersion() },
-      epochs: { type: "string", default: String(DEFAULT_TRAIN_OPTIONS.epochs) },
+      epochs: { type: "string", default: String(DEFAULT_FIT_OPTIONS.epochs) },
       hidden: { type: "string", default: String(DEFAULT_TRAIN_OPTIONS.hidden) },
       embed: { type: "string", default: String(DEFAULT_TRAIN_OPTIONS.embed) },
       seed: { type: "string", default: String(DEFAULT_TRAIN_OPTIONS.seed) },
@@ -102,8 +92,7 @@ export async function run(argv: string[]): Promise<void> {
   } else {
     if (values.dataset !== "model7" && values.dataset !== "routerbench") throw new Error(`unknown dataset '${values.dataset}'\n${usage}`);
     name = values.dataset;
-    const prepared = await prepareData(values.data, values.dataset as DatasetName, 0, options.seed);
-    set = prepared.trainSet;
+    set = mergeSets(`${values.dataset}/train`, await loadDataset(values.data, values.dataset, "train"));
   }
   await trainAndWrite(name, set, options, values.out, values.version);
 }

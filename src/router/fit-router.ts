@@ -1,0 +1,135 @@
+import { argmax, modelMeans } from "./baselines.ts";
+import { applyShift, chooseShift } from "./best-single-shift.ts";
+import { crossValidate } from "./cross-validate.ts";
+import type { SparseFeatures } from "./features.ts";
+import type { RouterModel } from "./mf-model.ts";
+import type { OutcomeRow } from "./outcome-set.ts";
+import { SHRINKAGE_GRID, shrinkTargets, taskMeans } from "./target-shrinkage.ts";
+import { trainRouter, type TrainOptions } from "./train.ts";
+
+export interface FitOptions {
+  /** cross-validation folds over the train rows */
+  folds: number;
+  /** target shrinkage values tried (target-shrinkage.ts) */
+  shrinkageGrid: number[];
+  /** the most epochs a fold trains; the kept count is chosen on the out-of-fold figures */
+  epochs: number;
+  /**
+   * what the choice maximises: the macro routed quality over tasks (argmax q̂ — what a quality-only
+   * router reads), or minus the loss (calibrated q̂ — what a router trading q̂ against cost reads)
+   */
+  selectBy: "routed-quality" | "loss";
+  /** fold the shrinkage δ towards the best single model into the router (quality-only data) */
+  shiftToBestSingle: boolean;
+  train: Partial<TrainOptions>;
+}
+
+export const DEFAULT_FIT_OPTIONS: FitOptions = {
+  folds: 5,
+  shrinkageGrid: SHRINKAGE_GRID,
+  epochs: 6,
+  selectBy: "routed-quality",
+  shiftToBestSingle: true,
+  train: {},
+};
+
+/** Out-of-fold figures of one (β, epoch count). */
+export interface CvPoint {
+  beta: number;
+  epoch: number;
+  routedQuality: number;
+  loss: number;
+}
+
+export interface FitResult {
+  /** refitted on every row with the chosen β and epoch count (δ folded in when chosen) */
+  model: RouterModel;
+  beta: number;
+  epochs: number;
+  /** out-of-fold predictions at the chosen (β, epochs); null when there were too few rows to cross-validate */
+  outOfFold: Float32Array[] | null;
+  table: CvPoint[];
+  shift: { model: string; delta: number; quality: number; unshifted: number } | null;
+}
+
+/** Mean over tasks of the routed quality (argmax over measured models) and the masked BCE, of predictions. */
+export function cvFigures(rows: OutcomeRow[], predictions: ArrayLike<number>[]): { routedQuality: number; loss: number } {
+  const byTask = new Map<string, [number, number]>();
+  let loss = 0;
+  let count = 0;
+  rows.forEach((r, i) => {
+    const p = predictions[i] ?? [];
+    let pick = -1;
+    for (let m = 0; m < r.scores.length; m++) {
+      const y = r.scores[m] ?? Number.NaN;
+      if (Number.isNaN(y)) continue;
+      const q = Math.min(1 - 1e-7, Math.max(1e-7, p[m] ?? 0.5));
+      loss -= y * Math.log(q) + (1 - y) * Math.log(1 - q);
+      count++;
+      if (pick < 0 || q > (p[pick] ?? 0)) pick = m;
+    }
+    const [sum, n] = byTask.get(r.task) ?? [0, 0];
+    byTask.set(r.task, [sum + (pick >= 0 ? (r.scores[pick] ?? 0) : 0), n + 1]);
+  });
+  const perTask = [...byTask.values()].map(([sum, n]) => sum / n);
+  return { routedQuality: perTask.reduce((a, b) => a + b, 0) / Math.max(1, perTask.length), loss: loss / Math.max(1, count) };
+}
+
+/**
+ * Fits the router the way `router eval` measures it: cross-validates every (β, epoch count) on the train
+ * rows, keeps the best by `selectBy`, then refits on all rows. With too few rows for the folds (fewer than
+ * two per fold) it trains once, unshrunk, for `epochs`.
+ */
+export function fitRouter(
+  rows: OutcomeRow[],
+  xs: SparseFeatures[],
+  modelIds: string[],
+  options: Partial<FitOptions> = {},
+  onEpoch?: (info: string) => void,
+): FitResult {
+  const o = { ...DEFAULT_FIT_OPTIONS, ...options };
+  const train = { ...o.train, epochs: o.epochs };
+  const M = modelIds.length;
+  let choice = { beta: 0, epochs: o.epochs };
+  let outOfFold: Float32Array[] | null = null;
+  const table: CvPoint[] = [];
+  if (rows.length >= 2 * o.folds) {
+    const runs = crossValidate(rows, xs, modelIds, o.folds, o.shrinkageGrid, train, () => onEpoch?.("cross-validation"));
+    let bestScore = -Infinity;
+    for (const run of runs) {
+      run.byEpoch.forEach((predictions, e) => {
+        const point = { beta: run.beta, epoch: e + 1, ...cvFigures(rows, predictions) };
+        table.push(point);
+        // Routed quality first, loss as the tie-break (many settings route identically).
+        const score = o.selectBy === "loss" ? -point.loss : point.routedQuality - 1e-3 * point.loss;
+        if (score > bestScore) {
+          bestScore = score;
+          choice = { beta: run.beta, epochs: e + 1 };
+          outOfFold = predictions;
+        }
+      });
+    }
+  }
+  const targets = shrinkTargets(rows, choice.beta, taskMeans(rows, M));
+  const examples = rows.map((_, i) => ({ x: xs[i] as SparseFeatures, y: targets[i] as Float32Array }));
+  const { model } = trainRouter(examples, [], modelIds, { ...train, epochs: choice.epochs, selectBy: "last" }, () => onEpoch?.("refit"));
+  let shift: FitResult["shift"] = null;
+  const oof: Float32Array[] | null = outOfFold;
+  if (o.shiftToBestSingle && oof) {
+    const best = argmax(modelMeans(rows, M).quality);
+    const chosen = chooseShift(
+      oof,
+      rows.map((r) => r.scores),
+      best,
+    );
+    applyShift(model, best, chosen.delta);
+    shift = { model: modelIds[best] ?? String(best), ...chosen };
+  }
+  return { model, ...choice, outOfFold: oof, table, shift };
+}
+
+/** Epochs `fitRouter` runs in all (for a progress bar). */
+export function fitEpochCount(rowCount: number, options: Partial<FitOptions> = {}): number {
+  const o = { ...DEFAULT_FIT_OPTIONS, ...options };
+  return (rowCount >= 2 * o.folds ? o.shrinkageGrid.length * o.folds * o.epochs : 0) + o.epochs;
+}
