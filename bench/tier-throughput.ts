@@ -13,7 +13,6 @@
  * Prompts are fixed pseudo-random ids; decode is greedy, one token per forward call, `--decode` tokens right after
  * each prefill. A benchmark, not a test: it asserts nothing about time.
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { cpuOps } from "../src/engine/backends/cpu/index.ts";
@@ -24,6 +23,7 @@ import { measureThroughput } from "../src/engine/measure-throughput.ts";
 import type { CausalLM, WeightStore } from "../src/engine/models/causal-lm.ts";
 import { createModel } from "../src/engine/models/registry.ts";
 import type { Tensor } from "../src/engine/tensor.ts";
+import { writeSection } from "./markdown-section.ts";
 
 const { values } = parseArgs({
   options: {
@@ -144,15 +144,9 @@ const minutes = (performance.now() - started) / 60_000;
 const command = `${runner} bench/tier-throughput.ts --lengths ${LENGTHS.join(",")} --decode ${DECODE} --d-model ${D_MODEL} --layers ${LAYERS}`;
 const report = table(rows, facts);
 console.log(`\n${report}\n\n${fmt(minutes, 1)} min in all. Command: ${command}`);
-if (values.write) writeSection(values.write, report, command, minutes);
-
-/** Replaces (or appends) this bench's own section of a shared markdown file, leaving the rest as it is. */
-function writeSection(file: string, report: string, command: string, minutes: number): void {
-  const start = "<!-- tier-throughput:start -->";
-  const end = "<!-- tier-throughput:end -->";
+if (values.write) {
   const cpu = `${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores)`;
-  const section = [
-    start,
+  const body = [
     "## Tier CPU throughput",
     "",
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu}, ${runtime}, single-threaded CPU backend; ${fmt(minutes, 1)} min in all.`,
@@ -164,16 +158,6 @@ function writeSection(file: string, report: string, command: string, minutes: nu
     `Greedy decode of ${DECODE} tokens right after each prefill (decode figures are the median step); prompts are fixed pseudo-random ids.`,
     "",
     report,
-    end,
   ].join("\n");
-  let text = "";
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    text = "# Benchmarks\n";
-  }
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  const next = a >= 0 && b > a ? text.slice(0, a) + section + text.slice(b + end.length) : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, next);
+  writeSection(values.write, "tier-throughput", body);
 }
