@@ -34,9 +34,11 @@ export function upsertUpstream(db: AsyncDatabase, u: Upstream, now: number) {
 
 /** Inserts or replaces a library model (keeps its created_at). */
 export function upsertModel(db: AsyncDatabase, m: LibraryModel, now: number) {
-  const { upstream, calibration, ...card } = m;
+  const { upstream, calibration, activeParams, ...card } = m;
   const values = {
     ...card,
+    // null, not undefined: drizzle leaves undefined columns out of the update, keeping a replaced card's value
+    activeParams: activeParams ?? null,
     upstreamId: upstream,
     calibration: calibration === null ? null : JSON.stringify(calibration),
     createdAt: now,
@@ -78,9 +80,10 @@ export async function modelsOfUpstream(db: Database, upstreamId: string): Promis
 }
 
 function modelFromRow(r: typeof models.$inferSelect): LibraryModel {
-  const { upstreamId, calibration, createdAt: _c, updatedAt: _u, ...card } = r;
+  const { upstreamId, calibration, activeParams, createdAt: _c, updatedAt: _u, ...card } = r;
   return {
     ...card,
+    ...(activeParams === null ? {} : { activeParams }),
     upstream: upstreamId,
     calibration: calibration === null ? null : CalibrationSchema.parse(JSON.parse(calibration)),
   };

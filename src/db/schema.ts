@@ -29,6 +29,8 @@ export const models = sqliteTable(
     family: text("family", { enum: ["ssm", "hybrid", "transformer"] }).notNull(),
     architecture: text("architecture").notNull(),
     params: integer("params").notNull(),
+    /** parameters run per token by a mixture of experts; null = params (dense) */
+    activeParams: integer("active_params"),
     layers: integer("layers").notNull(),
     attentionLayers: integer("attention_layers").notNull(),
     dModel: integer("d_model").notNull(),

@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { type ModelCard, ModelCardSchema } from "../routing/model-card.ts";
+import { type ModelCard, ModelCardFieldsSchema, ModelCardSchema } from "../routing/model-card.ts";
 import { loadCheckpoint } from "./checkpoint/load-checkpoint.ts";
 import type { TextTokenizer } from "./checkpoint/tokenizer.ts";
 import { measureThroughput } from "./measure-throughput.ts";
@@ -22,7 +22,7 @@ export interface ModelHost {
  * Card fields a checkpoint cannot tell (release date, prices, prior quality); a model dir may set them in an
  * optional `switchyard-card.json`, checked against ModelCardSchema.
  */
-const CardOverridesSchema = ModelCardSchema.pick({
+const CardOverridesSchema = ModelCardFieldsSchema.pick({
   id: true,
   releasedAt: true,
   priceInputPerMTok: true,
@@ -62,6 +62,7 @@ export async function loadModelHost(dir: string, ops: Ops): Promise<ModelHost> {
     family: model.family,
     architecture: model.architecture,
     params: f.params,
+    ...(f.activeParams === undefined ? {} : { activeParams: f.activeParams }),
     layers: f.layers,
     attentionLayers: f.attentionLayers,
     dModel: f.dModel,

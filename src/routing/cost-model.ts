@@ -2,19 +2,21 @@
  * Architecture-aware cost of serving one request on one model, from its card alone.
  *
  * Glossary (DESIGN.md, "The Tryage objective, concretely"):
- *   P       params                      n   prompt tokens          m  max (generated) tokens
+ *   P       params (total, resident)    Pₐ  activeParams (run per token; = P unless a mixture of experts)
+ *   n       prompt tokens               m   max (generated) tokens
  *   d       dModel                      Lₐ  attention layers       Lₛ SSM layers (layers − Lₐ)
  *   n_kv    kvHeads                     dₕ  headDim                b  bytesPerParam
  *   dᵢ      dInner (SSM width)          N   dState                 k  D_CONV
  *
- * Transformer layers: prefill 2·P·n + 2·Lₐ·n²·d, decode/token 2·P + 4·Lₐ·ctx·d,
+ * Transformer layers: prefill 2·Pₐ·n + 2·Lₐ·n²·d, decode/token 2·Pₐ + 4·Lₐ·ctx·d,
  *   KV bytes 2·Lₐ·ctx·n_kv·dₕ·b.
- * SSM layers: prefill 2·P·n + scan, decode/token 2·P + scan,
+ * SSM layers: prefill 2·Pₐ·n + scan, decode/token 2·Pₐ + scan,
  *   state bytes Lₛ·(dᵢ·N + dᵢ·(k−1))·b, constant in ctx.
+ * Weights: P·b resident; a decode step reads Pₐ·b of them (only the routed experts of an MoE layer run).
  * A hybrid is the per-layer mix; a pure family is the mix with one of Lₐ, Lₛ at zero.
  */
 import { z } from "zod";
-import type { ModelCard } from "./model-card.ts";
+import { activeParamsOf, type ModelCard } from "./model-card.ts";
 
 /** Conv kernel width of Mamba/Mamba-2 blocks (`d_conv` = 4 in every released checkpoint); the card omits it. */
 export const D_CONV = 4;
@@ -37,6 +39,7 @@ export const CostEstimateSchema = z.object({
   decodeFlops: z.number().nonnegative(),
   /** KV cache plus SSM state at promptTokens + maxTokens */
   memoryBytes: z.number().nonnegative(),
+  /** weights resident in memory: all params, every expert included whichever ones a token is routed to */
   weightBytes: z.number().nonnegative(),
   latencyMs: z.number().nonnegative(),
   costUsd: z.number().nonnegative(),
@@ -102,7 +105,7 @@ function layerShape(card: ModelCard): LayerShape {
 }
 
 function decodeFlopsAt(card: ModelCard, s: LayerShape, ctx: number): number {
-  return 2 * card.params + 4 * s.attnLayers * ctx * card.dModel + s.scanFlopsPerToken;
+  return 2 * activeParamsOf(card) + 4 * s.attnLayers * ctx * card.dModel + s.scanFlopsPerToken;
 }
 
 function memoryBytesAt(s: LayerShape, ctx: number): number {
@@ -122,10 +125,11 @@ interface Work {
  * and reading weights + KV/state once per token (a roofline over the whole decode, closed form over ctx = n…n+m−1).
  */
 function workOf(card: ModelCard, s: LayerShape, n: number, m: number): Work {
-  const prefillFlops = 2 * card.params * n + 2 * s.attnLayers * n * n * card.dModel + s.scanFlopsPerToken * n;
+  const pa = activeParamsOf(card);
+  const prefillFlops = 2 * pa * n + 2 * s.attnLayers * n * n * card.dModel + s.scanFlopsPerToken * n;
   const ctxSum = m * n + (m * (m - 1)) / 2;
-  const decodeFlops = m * (2 * card.params + s.scanFlopsPerToken) + 4 * s.attnLayers * card.dModel * ctxSum;
-  const decodeBytes = m * (card.params * card.bytesPerParam + s.stateBytes) + s.kvBytesPerToken * ctxSum;
+  const decodeFlops = m * (2 * pa + s.scanFlopsPerToken) + 4 * s.attnLayers * card.dModel * ctxSum;
+  const decodeBytes = m * (pa * card.bytesPerParam + s.stateBytes) + s.kvBytesPerToken * ctxSum;
   return {
     prefillFlops,
     decodeFlops,

@@ -14,15 +14,21 @@ export const CalibrationSchema = z.object({
 export type Calibration = z.infer<typeof CalibrationSchema>;
 
 /**
- * The architecture card of one library model: everything the cost model needs.
- * The one source of truth for this shape (D1 rows, /v1/models, tier registration).
+ * The card's fields without the cross-field check. zod forbids `.pick`, `.partial` and `.omit` on a refined
+ * object, so derive partial shapes from this one and validate whole cards with ModelCardSchema.
  */
-export const ModelCardSchema = z.object({
+export const ModelCardFieldsSchema = z.object({
   id: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:/-]+$/),
   family: FamilySchema,
   /** HF `architectures[0]`, e.g. "MambaForCausalLM" */
   architecture: z.string().min(1),
+  /** total parameters: what is resident in memory */
   params: z.number().int().positive(),
+  /**
+   * parameters that run per token, for a mixture of experts (shared weights plus the top-k routed experts);
+   * absent = params (dense). Compute and per-token weight reads follow this; resident memory follows params.
+   */
+  activeParams: z.number().int().positive().optional(),
   layers: z.number().int().positive(),
   /** layers with attention (all of them for a Transformer, 0 for a pure SSM) */
   attentionLayers: z.number().int().nonnegative(),
@@ -44,4 +50,23 @@ export const ModelCardSchema = z.object({
   /** prior expected quality in [0,1], used when no learned router covers the model */
   qualityPrior: z.number().min(0).max(1),
 });
+
+/**
+ * The architecture card of one library model: everything the cost model needs.
+ * The one source of truth for this shape (D1 rows, /v1/models, tier registration).
+ */
+export const ModelCardSchema = ModelCardFieldsSchema.superRefine((card, ctx) => {
+  if (card.activeParams !== undefined && card.activeParams > card.params) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["activeParams"],
+      message: `activeParams (${card.activeParams}) must not exceed params (${card.params}): a token runs at most every weight`,
+    });
+  }
+});
 export type ModelCard = z.infer<typeof ModelCardSchema>;
+
+/** Parameters that run per token: activeParams for a mixture of experts, params for a dense model. */
+export function activeParamsOf(card: ModelCard): number {
+  return card.activeParams ?? card.params;
+}

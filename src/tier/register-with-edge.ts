@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type ModelCard, ModelCardSchema } from "../routing/model-card.ts";
+import { type ModelCard, ModelCardFieldsSchema, ModelCardSchema } from "../routing/model-card.ts";
 
 /** What registration needs from the tier's GET /v1/models. */
 const TierModelsSchema = z.object({
@@ -66,7 +66,7 @@ export async function registerWithEdge(opts: RegisterOptions): Promise<RegisterR
     const existing = await call("GET", url, opts.adminToken);
     let kept: Partial<ModelCard> = {};
     if (existing.ok) {
-      const prior = ModelCardSchema.partial().safeParse(await existing.json());
+      const prior = ModelCardFieldsSchema.partial().safeParse(await existing.json());
       if (prior.success) {
         kept = Object.fromEntries(EDGE_OWNED.filter((k) => prior.data[k] !== undefined).map((k) => [k, prior.data[k]]));
         // A calibration measured by the tier (--calibrate) replaces the edge's; without one the edge's stays.

@@ -36,6 +36,8 @@ export function cardArb(id: string, familyChoice: fc.Arbitrary<Family> = familyA
       .record({
         shape: layersArb(family),
         params: fc.integer({ min: 10, max: 200_000 }).map((m) => m * 1_000_000),
+        // a mixture of experts runs a share of its params per token; undefined = dense
+        activeShare: fc.option(fc.double({ min: 0.01, max: 1, noNaN: true }), { nil: undefined }),
         dModel: fc.integer({ min: 64, max: 16_384 }),
         dState: fc.constantFrom(16, 64, 128),
         kvHeads: fc.integer({ min: 1, max: 64 }),
@@ -56,6 +58,7 @@ export function cardArb(id: string, familyChoice: fc.Arbitrary<Family> = familyA
           family,
           architecture: ARCHITECTURES[family],
           params: r.params,
+          ...(r.activeShare === undefined ? {} : { activeParams: Math.max(1, Math.floor(r.params * r.activeShare)) }),
           layers: shape.layers,
           attentionLayers: shape.attentionLayers,
           dModel: r.dModel,

@@ -9,6 +9,8 @@ export type WeightStore = TensorStore;
 export interface ModelFacts {
   /** parameters actually held (a tied lm_head counted once) */
   params: number;
+  /** parameters one token runs, set only for a mixture of experts (shared weights + the top-k experts) */
+  activeParams?: number;
   layers: number;
   attentionLayers: number;
   dModel: number;

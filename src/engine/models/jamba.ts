@@ -82,12 +82,16 @@ export function createJamba(raw: Record<string, unknown>, store: WeightStore, op
   const lmHead = loadLmHead(load, tied, embed, V, D);
   load.finish(arch);
   const attentionLayers = layers.filter((w) => w.attn).length;
+  // A token runs the router and topK of the X SwiGLU experts (gate, up, down: 3·D·F each) of an MoE layer.
+  const moeLayers = layers.filter((w) => w.moe).length;
+  const idleExpertParams = moeLayers * (experts - topK) * 3 * D * F;
 
   return buildCausalLM({
     architecture: arch,
     family: attentionLayers === 0 ? "ssm" : attentionLayers === L ? "transformer" : "hybrid",
     facts: {
-      params: load.params, layers: L, attentionLayers, dModel: D,
+      params: load.params, ...(moeLayers > 0 ? { activeParams: load.params - idleExpertParams } : {}),
+      layers: L, attentionLayers, dModel: D,
       dInner: attentionLayers === L ? 0 : mixer.dInner, dState: attentionLayers === L ? 0 : mixer.dState,
       kvHeads: attentionLayers ? shape.kvHeads : 0, headDim: attentionLayers ? shape.headDim : 0,
       contextLength: context, vocabSize: V,

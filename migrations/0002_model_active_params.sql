@@ -1,0 +1,1 @@
+ALTER TABLE `models` ADD `active_params` integer;
