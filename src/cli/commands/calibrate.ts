@@ -5,13 +5,13 @@
  */
 import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { z } from "zod";
 import { DEFAULT_DATA_DIR, loadDataset } from "../../router/outcome-files.ts";
 import { type OutcomeRecord, readOutcomeRecords } from "../../router/read-records.ts";
 import { newVersion } from "../../router/router-artifact.ts";
 import { DEFAULT_TRAIN_OPTIONS } from "../../router/train.ts";
+import { integerOption, parseCommandArgs } from "../command-args.ts";
 import { trainAndWrite } from "./router-train.ts";
 
 const root = join(import.meta.dirname, "../../..");
@@ -56,13 +56,7 @@ async function postJson(url: string, body: unknown): Promise<unknown> {
 
 /** Runs the command. */
 export async function run(argv: string[]): Promise<void> {
-  if (argv.includes("--help")) {
-    console.log(usage);
-    return;
-  }
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
+  const args = parseCommandArgs(argv, usage, {
     options: {
       tier: { type: "string", default: "http://127.0.0.1:8788" },
       models: { type: "string" },
@@ -74,12 +68,16 @@ export async function run(argv: string[]): Promise<void> {
       "no-train": { type: "boolean", default: false },
     },
   });
+  if (!args) return;
+  const { values } = args;
+  const sample = integerOption("sample", values.sample, usage);
+  const epochs = integerOption("epochs", values.epochs, usage);
   const tier = values.tier.replace(/\/$/, "");
   const models = values.models
     ? values.models.split(",").filter(Boolean)
     : ModelListSchema.parse(await (await fetch(`${tier}/v1/models`, { signal: AbortSignal.timeout(30_000) })).json()).data.map((m) => m.id);
   if (models.length === 0) throw new Error(`the tier at ${tier} lists no models`);
-  const prompts = await promptSet(values.prompts, values.data, Number(values.sample));
+  const prompts = await promptSet(values.prompts, values.data, sample);
   if (prompts.length === 0) throw new Error("empty prompt set");
 
   const version = newVersion();
@@ -107,5 +105,5 @@ export async function run(argv: string[]): Promise<void> {
   console.log(`wrote ${recordsFile} (${prompts.length} prompts × ${models.length} models, ${failures} failed)`);
   if (values["no-train"]) return;
   const set = readOutcomeRecords(await readFile(recordsFile, "utf8"), recordsFile);
-  await trainAndWrite(recordsFile, set, { epochs: Number(values.epochs) }, values.out, version);
+  await trainAndWrite(recordsFile, set, { epochs }, values.out, version);
 }

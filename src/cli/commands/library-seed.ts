@@ -8,10 +8,10 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { seedStatements, type SeedKey } from "../../db/queries-seed.ts";
 import { ALL_SCOPES, LibraryFileSchema } from "../../db/records.ts";
 import { DEV_ADMIN_TOKEN, DEV_API_KEY } from "../../db/seed/dev-credentials.ts";
+import { parseCommandArgs, usageError } from "../command-args.ts";
 
 const root = join(import.meta.dirname, "../../..");
 
@@ -26,13 +26,7 @@ const usage = `usage: switchyard library seed (--local | --remote) [options]
 
 /** Runs the command. */
 export async function run(argv: string[]): Promise<void> {
-  if (argv.includes("--help")) {
-    console.log(usage);
-    return;
-  }
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
+  const args = parseCommandArgs(argv, usage, {
     options: {
       file: { type: "string", default: join(root, "src/db/seed/default-library.json") },
       local: { type: "boolean", default: false },
@@ -42,7 +36,9 @@ export async function run(argv: string[]): Promise<void> {
       "dry-run": { type: "boolean", default: false },
     },
   });
-  if (values.local === values.remote) throw new Error(`give exactly one of --local and --remote\n${usage}`);
+  if (!args) return;
+  const { values } = args;
+  if (values.local === values.remote) throw usageError("give exactly one of --local and --remote", usage);
 
   const parsed = LibraryFileSchema.safeParse(JSON.parse(readFileSync(values.file, "utf8")));
   if (!parsed.success) {

@@ -5,11 +5,9 @@
  */
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import { readFile, rename, rm } from "node:fs/promises";
-import { join } from "node:path";
-import { parseArgs } from "node:util";
-
-const root = join(import.meta.dirname, "../../..");
+import { rename, rm } from "node:fs/promises";
+import { adminToken } from "../admin-token.ts";
+import { integerOption, parseCommandArgs, usageError } from "../command-args.ts";
 
 /** Response header the edge sets while more pages remain (src/edge/routes/admin-outcomes.ts). */
 const NEXT_CURSOR_HEADER = "x-switchyard-next-cursor";
@@ -22,23 +20,10 @@ const usage = `usage: switchyard records export --edge <url> [options]
   --page-size <n>       records per request, 1..10000     [1000]
   --out <file.jsonl>    where to write                    [stdout]`;
 
-async function adminToken(given: string | undefined): Promise<string | null> {
-  if (given) return given;
-  if (process.env.ADMIN_TOKEN) return process.env.ADMIN_TOKEN;
-  const vars = await readFile(join(root, ".dev.vars"), "utf8").catch(() => "");
-  return /^ADMIN_TOKEN\s*=\s*"?([^"\n]+)"?\s*$/m.exec(vars)?.[1] ?? null;
-}
-
 function parseSince(value: string): number {
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isSafeInteger(ms) || ms < 0) throw new Error(`--since: expected ms since the epoch or an ISO date, got "${value}"`);
+  if (!Number.isSafeInteger(ms) || ms < 0) throw usageError(`--since takes ms since the epoch or an ISO date, got ${JSON.stringify(value)}`, usage);
   return ms;
-}
-
-function parsePageSize(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 10_000) throw new Error(`--page-size: expected an integer in 1..10000, got "${value}"`);
-  return n;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -80,14 +65,7 @@ export async function exportRecords(opts: ExportOptions, write: (ndjson: string)
 
 /** Runs the command. */
 export async function run(argv: string[]): Promise<void> {
-  if (argv.includes("--help")) {
-    console.log(usage);
-    return;
-  }
-  const { values, positionals } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
+  const args = parseCommandArgs(argv, usage, {
     options: {
       edge: { type: "string" },
       "admin-token": { type: "string" },
@@ -97,16 +75,15 @@ export async function run(argv: string[]): Promise<void> {
       out: { type: "string" },
     },
   });
-  if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}"\n${usage}`);
-  if (!values.edge) throw new Error(`give --edge <url>\n${usage}`);
-  const token = await adminToken(values["admin-token"]);
-  if (!token) throw new Error(`no admin token: pass --admin-token or set ADMIN_TOKEN\n${usage}`);
+  if (!args) return;
+  const { values } = args;
+  if (!values.edge) throw usageError("give --edge <url>", usage);
   const opts: ExportOptions = {
     edge: values.edge,
-    adminToken: token,
+    adminToken: await adminToken(values["admin-token"], usage),
     since: values.since === undefined ? undefined : parseSince(values.since),
     source: values.source,
-    pageSize: parsePageSize(values["page-size"]),
+    pageSize: integerOption("page-size", values["page-size"], usage, { max: 10_000 }),
   };
 
   if (!values.out) {

@@ -4,13 +4,14 @@
  * `wrangler d1 execute`), and by default makes it the active router.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { publishStatements } from "../../router/publish-sql.ts";
 import { readArtifact } from "../../router/router-artifact.ts";
+import { adminToken } from "../admin-token.ts";
+import { parseCommandArgs, usageError } from "../command-args.ts";
 
 const root = join(import.meta.dirname, "../../..");
 
@@ -21,22 +22,9 @@ const usage = `usage: switchyard router publish <artifact.onnx> (--edge <url> | 
   --persist-to <dir>    wrangler's local state directory     [.wrangler/state]
   --no-activate         store it without making it the active router`;
 
-async function adminToken(given: string | undefined): Promise<string | null> {
-  if (given) return given;
-  if (process.env.ADMIN_TOKEN) return process.env.ADMIN_TOKEN;
-  const vars = await readFile(join(root, ".dev.vars"), "utf8").catch(() => "");
-  return /^ADMIN_TOKEN\s*=\s*"?([^"\n]+)"?\s*$/m.exec(vars)?.[1] ?? null;
-}
-
 /** Runs the command. */
 export async function run(argv: string[]): Promise<void> {
-  if (argv.includes("--help")) {
-    console.log(usage);
-    return;
-  }
-  const { values, positionals } = parseArgs({
-    args: argv,
-    strict: true,
+  const args = parseCommandArgs(argv, usage, {
     allowPositionals: true,
     options: {
       edge: { type: "string" },
@@ -46,16 +34,17 @@ export async function run(argv: string[]): Promise<void> {
       "no-activate": { type: "boolean", default: false },
     },
   });
+  if (!args) return;
+  const { values, positionals } = args;
   const path = positionals[0];
-  if (!path || positionals.length > 1) throw new Error(`give one artifact path\n${usage}`);
-  if (Boolean(values.edge) === values.local) throw new Error(`give exactly one of --edge and --local\n${usage}`);
+  if (!path || positionals.length > 1) throw usageError("give one artifact path", usage);
+  if (Boolean(values.edge) === values.local) throw usageError("give exactly one of --edge and --local", usage);
   const { meta, onnx } = await readArtifact(path);
   const activate = !values["no-activate"];
   const bar = new cliProgress.SingleBar({ format: `publish ${meta.version} [{bar}] {value}/{total} {info}` }, cliProgress.Presets.shades_classic);
 
   if (values.edge) {
-    const token = await adminToken(values["admin-token"]);
-    if (!token) throw new Error(`no admin token: pass --admin-token or set ADMIN_TOKEN\n${usage}`);
+    const token = await adminToken(values["admin-token"], usage);
     const url = `${values.edge.replace(/\/$/, "")}/admin/routers/${encodeURIComponent(meta.version)}`;
     const res = await fetch(url, {
       method: "PUT",

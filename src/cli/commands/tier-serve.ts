@@ -2,19 +2,23 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseTierOptions, tierUsage } from "../../tier/tier-options.ts";
+import { showHelp, usageError } from "../command-args.ts";
 
 const root = join(import.meta.dirname, "../../..");
+
+const usage = `usage: switchyard tier serve [options]\n${tierUsage}`;
 
 /**
  * `switchyard tier serve [--models dirs] [--port 8788] …`: runs the inference tier, a Deno program
  * (src/tier/main.ts), with the deno binary from node_modules. Flags are checked here first so mistakes fail fast.
  */
 export async function run(argv: string[]): Promise<void> {
-  if (argv.includes("--help")) {
-    console.log(`usage: switchyard tier serve [options]\n${tierUsage}`);
-    return;
+  if (showHelp(argv, usage)) return;
+  try {
+    parseTierOptions(argv);
+  } catch (err) {
+    throw usageError(err instanceof Error ? err.message : String(err), usage);
   }
-  parseTierOptions(argv);
   const deno = join(root, "node_modules/.bin/deno");
   if (!existsSync(deno)) throw new Error(`deno is not installed at ${deno}: run npm install`);
   // request.signal then fires only when the client leaves, which is all the tier uses it for.
