@@ -10,7 +10,7 @@ import { z } from "zod";
 import { DEFAULT_DATA_DIR, loadDataset } from "../../router/outcome-files.ts";
 import { type OutcomeRecord, readOutcomeRecords } from "../../router/read-records.ts";
 import { newVersion } from "../../router/router-artifact.ts";
-import { DEFAULT_TRAIN_OPTIONS } from "../../router/train.ts";
+import { DEFAULT_FIT_OPTIONS } from "../../router/fit-router.ts";
 import { integerOption, parseCommandArgs } from "../command-args.ts";
 import { trainAndWrite } from "./router-train.ts";
 
@@ -24,7 +24,7 @@ const usage = `usage: switchyard calibrate [options]
   --data <dir>          outcome data directory                              [${DEFAULT_DATA_DIR}]
   --sample <n>          prompts sampled when no --prompts                   [64]
   --out <dir>           records and router artifact                         [.router]
-  --epochs <n>          training epochs                                     [${DEFAULT_TRAIN_OPTIONS.epochs}]
+  --epochs <n>          most epochs; the kept count is cross-validated      [${DEFAULT_FIT_OPTIONS.epochs}]
   --no-train            only write the records`;
 
 const ModelListSchema = z.object({ data: z.array(z.object({ id: z.string() })) });
@@ -64,7 +64,7 @@ export async function run(argv: string[]): Promise<void> {
       data: { type: "string", default: join(root, DEFAULT_DATA_DIR) },
       sample: { type: "string", default: "64" },
       out: { type: "string", default: join(root, ".router") },
-      epochs: { type: "string", default: String(DEFAULT_TRAIN_OPTIONS.epochs) },
+      epochs: { type: "string", default: String(DEFAULT_FIT_OPTIONS.epochs) },
       "no-train": { type: "boolean", default: false },
     },
   });

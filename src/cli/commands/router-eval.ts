@@ -4,8 +4,8 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
+import { integerOption, parseCommandArgs, usageError } from "../command-args.ts";
 import { type DatasetEval, macroMeans, renderDataset, renderPlots } from "../../router/eval-report.ts";
 import { evaluateRouter } from "../../router/evaluate.ts";
 import { featurize } from "../../router/features.ts";
@@ -27,13 +27,7 @@ const usage = `usage: switchyard router eval [options]
 
 /** Runs the command. */
 export async function run(argv: string[]): Promise<void> {
-  if (argv.includes("--help")) {
-    console.log(usage);
-    return;
-  }
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
+  const values = parseCommandArgs(argv, usage, {
     options: {
       data: { type: "string", default: join(root, DEFAULT_DATA_DIR) },
       dataset: { type: "string", default: "all" },
@@ -42,15 +36,13 @@ export async function run(argv: string[]): Promise<void> {
       seed: { type: "string", default: String(DEFAULT_TRAIN_OPTIONS.seed) },
       folds: { type: "string", default: String(DEFAULT_FIT_OPTIONS.folds) },
     },
-  });
+  })?.values;
+  if (!values) return;
   const datasets: DatasetName[] = values.dataset === "all" ? ["model7", "routerbench"] : [values.dataset as DatasetName];
-  if (!datasets.every((d) => d === "model7" || d === "routerbench")) throw new Error(`unknown dataset '${values.dataset}'\n${usage}`);
-  const epochs = Number(values.epochs);
-  const seed = Number(values.seed);
-  const folds = Number(values.folds);
-  if (!(Number.isInteger(epochs) && epochs > 0) || !Number.isInteger(seed) || !(Number.isInteger(folds) && folds >= 2)) {
-    throw new Error(`bad --epochs, --seed or --folds\n${usage}`);
-  }
+  if (!datasets.every((d) => d === "model7" || d === "routerbench")) throw usageError(`unknown dataset '${values.dataset}'`, usage);
+  const epochs = integerOption("epochs", values.epochs, usage);
+  const seed = integerOption("seed", values.seed, usage, { min: 0 });
+  const folds = integerOption("folds", values.folds, usage, { min: 2 });
 
   const command = `switchyard router eval --dataset ${values.dataset} --epochs ${epochs} --seed ${seed} --folds ${folds}`;
   const sections: string[] = [];

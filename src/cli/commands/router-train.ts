@@ -5,8 +5,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
+import { integerOption, parseCommandArgs, usageError } from "../command-args.ts";
 import { featurize } from "../../router/features.ts";
 import { DEFAULT_FIT_OPTIONS, fitEpochCount, fitRouter } from "../../router/fit-router.ts";
 import { DEFAULT_DATA_DIR, loadDataset, mergeSets } from "../../router/outcome-files.ts";
@@ -63,13 +63,7 @@ export async function trainAndWrite(
 
 /** Runs the command. */
 export async function run(argv: string[]): Promise<void> {
-  if (argv.includes("--help")) {
-    console.log(usage);
-    return;
-  }
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
+  const values = parseCommandArgs(argv, usage, {
     options: {
       dataset: { type: "string", default: "model7" },
       records: { type: "string" },
@@ -81,16 +75,21 @@ export async function run(argv: string[]): Promise<void> {
       embed: { type: "string", default: String(DEFAULT_TRAIN_OPTIONS.embed) },
       seed: { type: "string", default: String(DEFAULT_TRAIN_OPTIONS.seed) },
     },
-  });
-  const options = { epochs: Number(values.epochs), hidden: Number(values.hidden), embed: Number(values.embed), seed: Number(values.seed) };
-  if (!Object.values(options).every((v) => Number.isInteger(v) && v > 0)) throw new Error(`--epochs, --hidden, --embed and --seed take positive integers\n${usage}`);
+  })?.values;
+  if (!values) return;
+  const options = {
+    epochs: integerOption("epochs", values.epochs, usage),
+    hidden: integerOption("hidden", values.hidden, usage),
+    embed: integerOption("embed", values.embed, usage),
+    seed: integerOption("seed", values.seed, usage, { min: 0 }),
+  };
   let set: OutcomeSet;
   let name: string;
   if (values.records) {
     name = values.records;
     set = readOutcomeRecords(await readFile(values.records, "utf8"), values.records);
   } else {
-    if (values.dataset !== "model7" && values.dataset !== "routerbench") throw new Error(`unknown dataset '${values.dataset}'\n${usage}`);
+    if (values.dataset !== "model7" && values.dataset !== "routerbench") throw usageError(`unknown dataset '${values.dataset}'`, usage);
     name = values.dataset;
     set = mergeSets(`${values.dataset}/train`, await loadDataset(values.data, values.dataset, "train"));
   }
