@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { argmax, modelMeans } from "../src/router/baselines.ts";
 import { foldsByTask } from "../src/router/cross-validate.ts";
 import { FEATURE_DIM, type SparseFeatures } from "../src/router/features.ts";
-import { seededRandom } from "../src/router/mf-model.ts";
+import { seededRandom } from "../src/engine/seeded-random.ts";
 import { DEFAULT_DATA_DIR, type DatasetName } from "../src/router/outcome-files.ts";
 import type { OutcomeRow } from "../src/router/outcome-set.ts";
 import { prepareData } from "../src/router/training-data.ts";

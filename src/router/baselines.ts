@@ -1,5 +1,5 @@
 import { FEATURE_DIM, type SparseFeatures } from "./features.ts";
-import { seededRandom } from "./mf-model.ts";
+import { seededRandom } from "../engine/seeded-random.ts";
 import type { OutcomeRow } from "./outcome-set.ts";
 
 /** Mean measured quality (and cost) of each model over rows, ignoring unmeasured entries. */

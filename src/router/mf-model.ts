@@ -1,3 +1,4 @@
+import { seededRandom } from "../engine/seeded-random.ts";
 import { FEATURE_DIM, type SparseFeatures } from "./features.ts";
 
 /**
@@ -24,17 +25,6 @@ export interface RouterModel {
   b: Float32Array;
 }
 
-/** Deterministic PRNG (mulberry32) so training runs repeat exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function uniform(n: number, scale: number, rand: () => number): Float32Array {
   return Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale);

@@ -1,5 +1,6 @@
 import { FEATURE_DIM, type SparseFeatures } from "./features.ts";
-import { encode, initRouterModel, modelLogit, type RouterModel, seededRandom, sigmoid } from "./mf-model.ts";
+import { seededRandom } from "../engine/seeded-random.ts";
+import { encode, initRouterModel, modelLogit, type RouterModel, sigmoid } from "./mf-model.ts";
 
 /** One training prompt: its features and the measured quality of each model (NaN = not measured). */
 export interface TrainExample {

@@ -1,5 +1,5 @@
 import type { OutcomeRow } from "../../src/router/outcome-set.ts";
-import { seededRandom } from "../../src/router/mf-model.ts";
+import { seededRandom } from "../../src/engine/seeded-random.ts";
 
 const MATH = ["What is 17 times 23?", "Solve for x: 3x + 5 = 20.", "Compute the sum of 45 and 78.", "How much is 12 squared minus 7?", "Divide 144 by 12 and add 9.", "If a train goes 60 km in 2 hours, what is its speed?"];
 const POEM = ["Write a short poem about the autumn sea.", "Compose a haiku about falling leaves.", "Write verses about love and the moon.", "A sonnet about a quiet winter morning, please.", "Pen a ballad of a lonely lighthouse keeper.", "Write a poem about rain on the old roof."];

@@ -1,16 +1,8 @@
+import { seededRandom } from "../../../src/engine/seeded-random.ts";
 import { numel, tensor, type Tensor } from "../../../src/engine/tensor.ts";
 
-/** A deterministic uniform PRNG (mulberry32) so op tests are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic uniform PRNG (mulberry32), so every case sees the same inputs on every machine. */
+export const rng = seededRandom;
 
 /** A tensor of uniform values in [lo, hi). */
 export function randomTensor(next: () => number, shape: number[], lo = -1, hi = 1): Tensor {
