@@ -10,6 +10,7 @@
 import type { Ops } from "../ops.ts";
 import { tensor, type Tensor } from "../tensor.ts";
 import type { AttentionLayerState } from "./causal-lm.ts";
+import type { TokenMixer } from "./decoder-layer.ts";
 import type { RopeTable } from "./rope.ts";
 import type { WeightLoader } from "./weight-loader.ts";
 
@@ -26,7 +27,7 @@ export interface AttentionConfig {
 }
 
 /** Projection weights of one attention block. */
-export interface AttentionWeights {
+interface AttentionWeights {
   q: Tensor; // [Q·S, D]
   k: Tensor; // [V·S, D]
   v: Tensor; // [V·S, D]
@@ -37,11 +38,11 @@ export interface AttentionWeights {
   oBias?: Tensor; // [D]
 }
 
-/** Takes q/k/v/o_proj under `prefix` (e.g. "model.layers.0.self_attn."). */
-export function loadAttention(load: WeightLoader, prefix: string, c: AttentionConfig): AttentionWeights {
+/** Takes q/k/v/o_proj under `prefix` (e.g. "model.layers.0.self_attn.") → the block; new state: an empty KV cache. */
+export function loadAttention(ops: Ops, load: WeightLoader, prefix: string, c: AttentionConfig): TokenMixer {
   const qw = c.heads * c.headDim;
   const kvw = c.kvHeads * c.headDim;
-  return {
+  const w: AttentionWeights = {
     q: load.take(`${prefix}q_proj.weight`, [qw, c.dModel]),
     k: load.take(`${prefix}k_proj.weight`, [kvw, c.dModel]),
     v: load.take(`${prefix}v_proj.weight`, [kvw, c.dModel]),
@@ -51,15 +52,15 @@ export function loadAttention(load: WeightLoader, prefix: string, c: AttentionCo
     vBias: load.takeIf(c.bias, `${prefix}v_proj.bias`, [kvw]),
     oBias: load.takeIf(c.bias, `${prefix}o_proj.bias`, [c.dModel]),
   };
-}
-
-/** An empty KV cache for one attention layer. */
-export function newAttentionState(ops: Ops, c: AttentionConfig): AttentionLayerState {
-  return { kind: "attention", kv: ops.newKvCache(c.kvHeads, c.headDim) };
+  return {
+    kind: "attention",
+    run: (x, state, start) => attentionBlock(ops, w, c, x, state, start),
+    newState: () => ({ kind: "attention", kv: ops.newKvCache(c.kvHeads, c.headDim) }),
+  };
 }
 
 /** Attention on x [n, D] whose first token sits at position `start`; appends to the KV cache → [n, D]. */
-export function attentionBlock(
+function attentionBlock(
   ops: Ops,
   w: AttentionWeights,
   c: AttentionConfig,

@@ -10,24 +10,24 @@
  *   Q  query heads            K  key/value heads     S  attention head dim        F  intermediate_size
  */
 import type { Ops } from "../ops.ts";
-import { attentionBlock, loadAttention, newAttentionState, type AttentionConfig } from "./attention.ts";
+import { loadAttention, type AttentionConfig } from "./attention.ts";
 import { readAttentionShape } from "./attention-config.ts";
 import type { CausalLM, WeightStore } from "./causal-lm.ts";
 import { ConfigReader } from "./config-reader.ts";
-import { buildCausalLM, loadLmHead, preNormResidual, readSiluAct } from "./decoder-stack.ts";
+import { buildCausalLM } from "./decoder-stack.ts";
 import { readMamba2Mixer } from "./mamba2-config.ts";
-import { loadMamba2Mixer, mamba2Mixer, newMamba2MixerState } from "./mamba2-mixer.ts";
-import { loadMlp, mlp } from "./mlp.ts";
+import { loadMamba2Mixer } from "./mamba2-mixer.ts";
+import { loadMlp } from "./mlp.ts";
 import { readRope } from "./rope.ts";
-import { WeightLoader } from "./weight-loader.ts";
+import { readSiluAct, readStackSizes } from "./stack-config.ts";
+import { loadStackWeights } from "./stack-weights.ts";
 
 /** A Bamba model from its config.json object and weights. */
 export function createBamba(raw: Record<string, unknown>, store: WeightStore, ops: Ops): CausalLM {
   const arch = "BambaForCausalLM";
   const cfg = new ConfigReader(raw, arch);
-  const D = cfg.int("hidden_size");
-  const L = cfg.int("num_hidden_layers");
-  const V = cfg.int("vocab_size");
+  const sizes = readStackSizes(cfg);
+  const { dModel: D, layers: L } = sizes;
   const F = cfg.int("intermediate_size");
   const eps = cfg.number("rms_norm_eps", { above: 0 });
   const attnLayers = new Set(cfg.numberList("attn_layer_indices", []));
@@ -54,46 +54,33 @@ export function createBamba(raw: Record<string, unknown>, store: WeightStore, op
   cfg.ignore("mamba_chunk_size", "attention_dropout", "z_loss_coefficient");
   cfg.finish();
 
-  const load = new WeightLoader(store);
-  const embed = load.take("model.embed_tokens.weight", [V, D]);
-  const layers = Array.from({ length: L }, (_, i) => {
-    const p = `model.layers.${i}.`;
-    const isAttn = attnLayers.has(i);
-    return {
-      norm: load.take(`${p}input_layernorm.weight`, [D]),
-      attn: isAttn ? loadAttention(load, `${p}self_attn.`, attn) : undefined,
-      mamba: isAttn ? undefined : loadMamba2Mixer(ops, load, `${p}mamba.`, mixer),
-      ffnNorm: load.take(`${p}pre_ff_layernorm.weight`, [D]),
-      ffn: loadMlp(load, `${p}feed_forward.`, D, F, mlpBias),
-    };
+  const weights = loadStackWeights(store, arch, { ...sizes, tied }, {
+    embed: "model.embed_tokens.weight",
+    layers: "model.layers.",
+    layer: (load, p, i) => ({
+      mixerNorm: load.take(`${p}input_layernorm.weight`, [D]),
+      mixer: attnLayers.has(i)
+        ? loadAttention(ops, load, `${p}self_attn.`, attn)
+        : loadMamba2Mixer(ops, load, `${p}mamba.`, mixer),
+      ffn: {
+        norm: load.take(`${p}pre_ff_layernorm.weight`, [D]),
+        block: loadMlp(ops, load, `${p}feed_forward.`, D, F, mlpBias),
+      },
+    }),
+    finalNorm: "model.final_layernorm.weight",
   });
-  const finalNorm = load.take("model.final_layernorm.weight", [D]);
-  const lmHead = loadLmHead(load, tied, embed, V, D);
-  load.finish(arch);
 
   return buildCausalLM({
     architecture: arch,
     family: attnLayers.size === 0 ? "ssm" : "hybrid",
     facts: {
-      params: load.params, layers: L, attentionLayers: attnLayers.size, dModel: D,
+      params: weights.params, layers: L, attentionLayers: attnLayers.size, dModel: D,
       dInner: mixer.nHeads * mixer.headDim, dState: mixer.dState,
       kvHeads: attnLayers.size ? shape.kvHeads : 0, headDim: attnLayers.size ? shape.headDim : 0,
-      contextLength: context, vocabSize: V,
+      contextLength: context, vocabSize: sizes.vocab,
     },
     ops,
-    embed,
-    finalNorm,
+    weights,
     normEps: eps,
-    lmHead,
-    layers: layers.map((w, i) => (x, state, start) => {
-      const st = state.layers[i];
-      const h = preNormResidual(ops, x, w.norm, eps, (y) => {
-        if (w.attn && st?.kind === "attention") return attentionBlock(ops, w.attn, attn, y, st, start); // [n, D]
-        if (w.mamba && st?.kind === "ssm") return mamba2Mixer(ops, w.mamba, mixer, y, st); // [n, D]
-        throw new RangeError(`forward: layer ${i} state does not match the layer kind`);
-      }); // [n, D]
-      return preNormResidual(ops, h, w.ffnNorm, eps, (y) => mlp(ops, w.ffn, y)); // [n, D]
-    }),
-    newLayerStates: () => layers.map((w) => (w.attn ? newAttentionState(ops, attn) : newMamba2MixerState(mixer))),
   });
 }

@@ -12,23 +12,23 @@
  *   Q  query heads            K  key/value heads     S  attention head dim        F  intermediate_size
  */
 import type { Ops } from "../ops.ts";
-import { attentionBlock, loadAttention, newAttentionState, type AttentionConfig } from "./attention.ts";
+import { loadAttention, type AttentionConfig } from "./attention.ts";
 import { readAttentionShape } from "./attention-config.ts";
 import type { CausalLM, WeightStore } from "./causal-lm.ts";
 import { ConfigReader } from "./config-reader.ts";
-import { buildCausalLM, loadLmHead, preNormResidual, readSiluAct } from "./decoder-stack.ts";
-import { loadMambaMixer, mambaMixer, newMambaMixerState, type MambaMixerConfig } from "./mamba-mixer.ts";
-import { loadMlp, mlp } from "./mlp.ts";
-import { loadMoe, moe } from "./moe.ts";
-import { WeightLoader } from "./weight-loader.ts";
+import { buildCausalLM } from "./decoder-stack.ts";
+import { loadMambaMixer, type MambaMixerConfig } from "./mamba-mixer.ts";
+import { loadMlp } from "./mlp.ts";
+import { loadMoe } from "./moe.ts";
+import { readSiluAct, readStackSizes } from "./stack-config.ts";
+import { loadStackWeights } from "./stack-weights.ts";
 
 /** A Jamba model from its config.json object and weights. */
 export function createJamba(raw: Record<string, unknown>, store: WeightStore, ops: Ops): CausalLM {
   const arch = "JambaForCausalLM";
   const cfg = new ConfigReader(raw, arch);
-  const D = cfg.int("hidden_size");
-  const L = cfg.int("num_hidden_layers");
-  const V = cfg.int("vocab_size");
+  const sizes = readStackSizes(cfg);
+  const { dModel: D, layers: L } = sizes;
   const F = cfg.int("intermediate_size");
   const eps = cfg.number("rms_norm_eps", { above: 0 });
   const attnPeriod = cfg.int("attn_layer_period");
@@ -63,53 +63,43 @@ export function createJamba(raw: Record<string, unknown>, store: WeightStore, op
   );
   cfg.finish();
 
-  const load = new WeightLoader(store);
-  const embed = load.take("model.embed_tokens.weight", [V, D]);
-  const layers = Array.from({ length: L }, (_, i) => {
-    const p = `model.layers.${i}.`;
-    const isAttn = i % attnPeriod === attnOffset;
-    const isMoe = experts > 1 && i % expertPeriod === expertOffset;
-    return {
-      norm: load.take(`${p}input_layernorm.weight`, [D]),
-      attn: isAttn ? loadAttention(load, `${p}self_attn.`, attn) : undefined,
-      mamba: isAttn ? undefined : loadMambaMixer(ops, load, `${p}mamba.`, mixer),
-      ffnNorm: load.take(`${p}pre_ff_layernorm.weight`, [D]),
-      ffn: isMoe ? undefined : loadMlp(load, `${p}feed_forward.`, D, F),
-      moe: isMoe ? loadMoe(load, `${p}feed_forward.`, D, F, experts, topK) : undefined,
-    };
+  const isAttn = (i: number) => i % attnPeriod === attnOffset;
+  const isMoe = (i: number) => experts > 1 && i % expertPeriod === expertOffset;
+  const weights = loadStackWeights(store, arch, { ...sizes, tied }, {
+    embed: "model.embed_tokens.weight",
+    layers: "model.layers.",
+    layer: (load, p, i) => ({
+      mixerNorm: load.take(`${p}input_layernorm.weight`, [D]),
+      mixer: isAttn(i)
+        ? loadAttention(ops, load, `${p}self_attn.`, attn)
+        : loadMambaMixer(ops, load, `${p}mamba.`, mixer),
+      ffn: {
+        norm: load.take(`${p}pre_ff_layernorm.weight`, [D]),
+        block: isMoe(i)
+          ? loadMoe(ops, load, `${p}feed_forward.`, D, F, experts, topK)
+          : loadMlp(ops, load, `${p}feed_forward.`, D, F),
+      },
+    }),
+    finalNorm: "model.final_layernorm.weight",
   });
-  const finalNorm = load.take("model.final_layernorm.weight", [D]);
-  const lmHead = loadLmHead(load, tied, embed, V, D);
-  load.finish(arch);
-  const attentionLayers = layers.filter((w) => w.attn).length;
+  const layerIds = Array.from({ length: L }, (_, i) => i);
+  const attentionLayers = layerIds.filter(isAttn).length;
   // A token runs the router and topK of the X SwiGLU experts (gate, up, down: 3·D·F each) of an MoE layer.
-  const moeLayers = layers.filter((w) => w.moe).length;
+  const moeLayers = layerIds.filter(isMoe).length;
   const idleExpertParams = moeLayers * (experts - topK) * 3 * D * F;
 
   return buildCausalLM({
     architecture: arch,
     family: attentionLayers === 0 ? "ssm" : attentionLayers === L ? "transformer" : "hybrid",
     facts: {
-      params: load.params, ...(moeLayers > 0 ? { activeParams: load.params - idleExpertParams } : {}),
+      params: weights.params, ...(moeLayers > 0 ? { activeParams: weights.params - idleExpertParams } : {}),
       layers: L, attentionLayers, dModel: D,
       dInner: attentionLayers === L ? 0 : mixer.dInner, dState: attentionLayers === L ? 0 : mixer.dState,
       kvHeads: attentionLayers ? shape.kvHeads : 0, headDim: attentionLayers ? shape.headDim : 0,
-      contextLength: context, vocabSize: V,
+      contextLength: context, vocabSize: sizes.vocab,
     },
     ops,
-    embed,
-    finalNorm,
+    weights,
     normEps: eps,
-    lmHead,
-    layers: layers.map((w, i) => (x, state, start) => {
-      const st = state.layers[i];
-      const h = preNormResidual(ops, x, w.norm, eps, (y) => {
-        if (w.attn && st?.kind === "attention") return attentionBlock(ops, w.attn, attn, y, st, start); // [n, D]
-        if (w.mamba && st?.kind === "ssm") return mambaMixer(ops, w.mamba, mixer, y, st); // [n, D]
-        throw new RangeError(`forward: layer ${i} state does not match the layer kind`);
-      }); // [n, D]
-      return preNormResidual(ops, h, w.ffnNorm, eps, (y) => (w.moe ? moe(ops, w.moe, y) : mlp(ops, w.ffn!, y))); // [n, D]
-    }),
-    newLayerStates: () => layers.map((w) => (w.attn ? newAttentionState(ops, attn) : newMambaMixerState(mixer))),
   });
 }

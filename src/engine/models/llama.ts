@@ -9,22 +9,22 @@
  *   Q  query heads            K  key/value heads S  head dim                 F  intermediate_size
  */
 import type { Ops } from "../ops.ts";
-import { attentionBlock, loadAttention, newAttentionState, type AttentionConfig } from "./attention.ts";
+import { loadAttention, type AttentionConfig } from "./attention.ts";
 import { readAttentionShape } from "./attention-config.ts";
 import type { CausalLM, WeightStore } from "./causal-lm.ts";
 import { ConfigReader } from "./config-reader.ts";
-import { buildCausalLM, loadLmHead, preNormResidual, readSiluAct } from "./decoder-stack.ts";
-import { loadMlp, mlp } from "./mlp.ts";
+import { buildCausalLM } from "./decoder-stack.ts";
+import { loadMlp } from "./mlp.ts";
 import { readRope } from "./rope.ts";
-import { WeightLoader } from "./weight-loader.ts";
+import { readSiluAct, readStackSizes } from "./stack-config.ts";
+import { loadStackWeights } from "./stack-weights.ts";
 
 /** A Llama model from its config.json object and weights. */
 export function createLlama(raw: Record<string, unknown>, store: WeightStore, ops: Ops): CausalLM {
   const arch = "LlamaForCausalLM";
   const cfg = new ConfigReader(raw, arch);
-  const D = cfg.int("hidden_size");
-  const L = cfg.int("num_hidden_layers");
-  const V = cfg.int("vocab_size");
+  const sizes = readStackSizes(cfg);
+  const { dModel: D, layers: L } = sizes;
   const F = cfg.int("intermediate_size");
   const shape = readAttentionShape(cfg, D);
   const attn: AttentionConfig = {
@@ -44,39 +44,29 @@ export function createLlama(raw: Record<string, unknown>, store: WeightStore, op
   cfg.ignore("attention_dropout", "is_llama_config");
   cfg.finish();
 
-  const load = new WeightLoader(store);
-  const embed = load.take("model.embed_tokens.weight", [V, D]);
-  const layers = Array.from({ length: L }, (_, i) => {
-    const p = `model.layers.${i}.`;
-    return {
-      attnNorm: load.take(`${p}input_layernorm.weight`, [D]),
-      attn: loadAttention(load, `${p}self_attn.`, attn),
-      mlpNorm: load.take(`${p}post_attention_layernorm.weight`, [D]),
-      mlp: loadMlp(load, `${p}mlp.`, D, F, mlpBias),
-    };
+  const weights = loadStackWeights(store, arch, { ...sizes, tied }, {
+    embed: "model.embed_tokens.weight",
+    layers: "model.layers.",
+    layer: (load, p) => ({
+      mixerNorm: load.take(`${p}input_layernorm.weight`, [D]),
+      mixer: loadAttention(ops, load, `${p}self_attn.`, attn),
+      ffn: {
+        norm: load.take(`${p}post_attention_layernorm.weight`, [D]),
+        block: loadMlp(ops, load, `${p}mlp.`, D, F, mlpBias),
+      },
+    }),
+    finalNorm: "model.norm.weight",
   });
-  const finalNorm = load.take("model.norm.weight", [D]);
-  const lmHead = loadLmHead(load, tied, embed, V, D);
-  load.finish(arch);
 
   return buildCausalLM({
     architecture: arch,
     family: "transformer",
     facts: {
-      params: load.params, layers: L, attentionLayers: L, dModel: D, dInner: 0, dState: 0,
-      kvHeads: shape.kvHeads, headDim: shape.headDim, contextLength: context, vocabSize: V,
+      params: weights.params, layers: L, attentionLayers: L, dModel: D, dInner: 0, dState: 0,
+      kvHeads: shape.kvHeads, headDim: shape.headDim, contextLength: context, vocabSize: sizes.vocab,
     },
     ops,
-    embed,
-    finalNorm,
+    weights,
     normEps: eps,
-    lmHead,
-    layers: layers.map((w, i) => (x, state, start) => {
-      const st = state.layers[i];
-      if (st?.kind !== "attention") throw new RangeError(`forward: layer ${i} state is not a KV cache`);
-      const h = preNormResidual(ops, x, w.attnNorm, eps, (y) => attentionBlock(ops, w.attn, attn, y, st, start)); // [n, D]
-      return preNormResidual(ops, h, w.mlpNorm, eps, (y) => mlp(ops, w.mlp, y)); // [n, D]
-    }),
-    newLayerStates: () => layers.map(() => newAttentionState(ops, attn)),
   });
 }

@@ -10,6 +10,7 @@
 import type { Ops } from "../ops.ts";
 import { tensor, type Tensor } from "../tensor.ts";
 import type { SsmLayerState } from "./causal-lm.ts";
+import type { TokenMixer } from "./decoder-layer.ts";
 import type { WeightLoader } from "./weight-loader.ts";
 
 /** Sizes and switches of one Mamba-1 mixer. */
@@ -27,7 +28,7 @@ export interface MambaMixerConfig {
 }
 
 /** Weights of one mixer, A already turned into −exp(A_log). */
-export interface MambaMixerWeights {
+interface MambaMixerWeights {
   inProj: Tensor; // [2E, D]
   inProjBias?: Tensor; // [2E]
   conv: Tensor; // [E, K]
@@ -42,10 +43,10 @@ export interface MambaMixerWeights {
   innerNorms?: { dt: Tensor; b: Tensor; c: Tensor }; // [R], [N], [N]
 }
 
-/** Takes the mixer's tensors under `prefix` (e.g. "backbone.layers.0.mixer."). */
-export function loadMambaMixer(ops: Ops, load: WeightLoader, prefix: string, c: MambaMixerConfig): MambaMixerWeights {
+/** Takes the mixer's tensors under `prefix` (e.g. "backbone.layers.0.mixer.") → the mixer; a new state is zero. */
+export function loadMambaMixer(ops: Ops, load: WeightLoader, prefix: string, c: MambaMixerConfig): TokenMixer {
   const { dModel: D, dInner: E, dState: N, dtRank: R, convKernel: K } = c;
-  return {
+  const w: MambaMixerWeights = {
     inProj: load.take(`${prefix}in_proj.weight`, [2 * E, D]),
     inProjBias: load.takeIf(c.projBias, `${prefix}in_proj.bias`, [2 * E]),
     conv: load.takeAs(`${prefix}conv1d.weight`, [E, 1, K], [E, K]),
@@ -66,15 +67,15 @@ export function loadMambaMixer(ops: Ops, load: WeightLoader, prefix: string, c: 
             c: load.take(`${prefix}c_layernorm.weight`, [N]),
           },
   };
-}
-
-/** Zero conv and SSM state for one mixer. */
-export function newMambaMixerState(c: MambaMixerConfig): SsmLayerState {
-  return { kind: "ssm", conv: tensor([c.dInner, c.convKernel - 1]), ssm: tensor([c.dInner, c.dState]) };
+  return {
+    kind: "ssm",
+    run: (x, state) => mambaMixer(ops, w, c, x, state),
+    newState: () => ({ kind: "ssm", conv: tensor([E, K - 1]), ssm: tensor([E, N]) }), // [E, K−1], [E, N]
+  };
 }
 
 /** The mixer on x [n, D], continuing from `state` (updated in place) → [n, D]. */
-export function mambaMixer(ops: Ops, w: MambaMixerWeights, c: MambaMixerConfig, x: Tensor, state: SsmLayerState): Tensor {
+function mambaMixer(ops: Ops, w: MambaMixerWeights, c: MambaMixerConfig, x: Tensor, state: SsmLayerState): Tensor {
   const { dInner: E, dState: N, dtRank: R } = c;
   const xz = ops.linear(x, w.inProj, w.inProjBias); // [n, 2E]
   const gate = ops.sliceCols(xz, E, E); // [n, E]

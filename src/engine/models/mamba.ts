@@ -2,6 +2,8 @@
  * MambaForCausalLM (Mamba-1): embedding → L × (x + mixer(rmsnorm(x))) → rmsnorm → LM head (tied by default).
  * Mirrors HF transformers modeling_mamba.py (MambaForCausalLM, MambaBlock, MambaMixer.slow_forward):
  * https://github.com/huggingface/transformers/blob/main/src/transformers/models/mamba/modeling_mamba.py
+ * Checkpoint: backbone.embeddings, backbone.layers.{i}.norm, backbone.norm_f and lm_head unless tied
+ * (mamba-backbone.ts), backbone.layers.{i}.mixer.* (mamba-mixer.ts).
  *
  * Glossary (Mamba paper symbols in brackets):
  *   n  tokens in this call    V  vocabulary        D  d_model (hidden_size)     L  layers
@@ -10,20 +12,16 @@
 import type { Ops } from "../ops.ts";
 import type { CausalLM, WeightStore } from "./causal-lm.ts";
 import { ConfigReader } from "./config-reader.ts";
-import { buildCausalLM, loadLmHead, preNormResidual, readSiluAct } from "./decoder-stack.ts";
-import { loadMambaMixer, mambaMixer, newMambaMixerState, type MambaMixerConfig } from "./mamba-mixer.ts";
-import { WeightLoader } from "./weight-loader.ts";
-
-/** SSMs have no positional limit; the card reports this many tokens. */
-export const SSM_CONTEXT_LENGTH = 1 << 20;
+import { buildMambaBackbone } from "./mamba-backbone.ts";
+import { loadMambaMixer, type MambaMixerConfig } from "./mamba-mixer.ts";
+import { readSiluAct, readStackSizes } from "./stack-config.ts";
 
 /** A Mamba-1 model from its config.json object and weights. */
 export function createMamba(raw: Record<string, unknown>, store: WeightStore, ops: Ops): CausalLM {
   const arch = "MambaForCausalLM";
   const cfg = new ConfigReader(raw, arch);
-  const D = cfg.int("hidden_size");
-  const L = cfg.int("num_hidden_layers");
-  const V = cfg.int("vocab_size");
+  const sizes = readStackSizes(cfg);
+  const D = sizes.dModel;
   const expand = cfg.number("expand", { above: 0, default: 2 });
   const E = cfg.has("intermediate_size") ? cfg.int("intermediate_size") : Math.round(expand * D);
   const mixer: MambaMixerConfig = {
@@ -46,33 +44,8 @@ export function createMamba(raw: Record<string, unknown>, store: WeightStore, op
   );
   cfg.finish();
 
-  const load = new WeightLoader(store);
-  const embed = load.take("backbone.embeddings.weight", [V, D]);
-  const layers = Array.from({ length: L }, (_, i) => ({
-    norm: load.take(`backbone.layers.${i}.norm.weight`, [D]),
-    mixer: loadMambaMixer(ops, load, `backbone.layers.${i}.mixer.`, mixer),
-  }));
-  const finalNorm = load.take("backbone.norm_f.weight", [D]);
-  const lmHead = loadLmHead(load, tied, embed, V, D);
-  load.finish(arch);
-
-  return buildCausalLM({
-    architecture: arch,
-    family: "ssm",
-    facts: {
-      params: load.params, layers: L, attentionLayers: 0, dModel: D, dInner: E, dState: mixer.dState,
-      kvHeads: 0, headDim: 0, contextLength: SSM_CONTEXT_LENGTH, vocabSize: V,
-    },
-    ops,
-    embed,
-    finalNorm,
-    normEps: eps,
-    lmHead,
-    layers: layers.map((w, i) => (x, state) => {
-      const st = state.layers[i];
-      if (st?.kind !== "ssm") throw new RangeError(`forward: layer ${i} state is not an SSM state`);
-      return preNormResidual(ops, x, w.norm, eps, (h) => mambaMixer(ops, w.mixer, mixer, h, st)); // [n, D]
-    }),
-    newLayerStates: () => layers.map(() => newMambaMixerState(mixer)),
+  return buildMambaBackbone(store, ops, {
+    architecture: arch, sizes, tied, normEps: eps, dInner: E, dState: mixer.dState,
+    loadMixer: (load, prefix) => loadMambaMixer(ops, load, prefix, mixer),
   });
 }

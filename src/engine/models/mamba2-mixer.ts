@@ -11,6 +11,7 @@
 import type { Ops } from "../ops.ts";
 import { tensor, type Tensor } from "../tensor.ts";
 import type { SsmLayerState } from "./causal-lm.ts";
+import type { TokenMixer } from "./decoder-layer.ts";
 import type { WeightLoader } from "./weight-loader.ts";
 
 /** Sizes and switches of one Mamba-2 mixer. */
@@ -35,7 +36,7 @@ export interface Mamba2MixerConfig {
 }
 
 /** Weights of one mixer, A already turned into −exp(A_log). */
-export interface Mamba2MixerWeights {
+interface Mamba2MixerWeights {
   inProj: Tensor; // [E + X + H, D]
   inProjBias?: Tensor; // [E + X + H]
   conv: Tensor; // [X, K]
@@ -49,16 +50,16 @@ export interface Mamba2MixerWeights {
 }
 
 /** Width of the fused in_proj output: gate z, conv input xBC, and Δ. */
-export function mamba2ProjectionSize(c: Mamba2MixerConfig): number {
+function mamba2ProjectionSize(c: Mamba2MixerConfig): number {
   return 2 * c.nHeads * c.headDim + 2 * c.nGroups * c.dState + c.nHeads;
 }
 
-/** Takes the mixer's tensors under `prefix` (e.g. "backbone.layers.0.mixer."). */
-export function loadMamba2Mixer(ops: Ops, load: WeightLoader, prefix: string, c: Mamba2MixerConfig): Mamba2MixerWeights {
+/** Takes the mixer's tensors under `prefix` (e.g. "backbone.layers.0.mixer.") → the mixer; a new state is zero. */
+export function loadMamba2Mixer(ops: Ops, load: WeightLoader, prefix: string, c: Mamba2MixerConfig): TokenMixer {
   const E = c.nHeads * c.headDim;
   const X = E + 2 * c.nGroups * c.dState;
   const proj = mamba2ProjectionSize(c);
-  return {
+  const w: Mamba2MixerWeights = {
     inProj: load.take(`${prefix}in_proj.weight`, [proj, c.dModel]),
     inProjBias: load.takeIf(c.projBias, `${prefix}in_proj.bias`, [proj]),
     conv: load.takeAs(`${prefix}conv1d.weight`, [X, 1, c.convKernel], [X, c.convKernel]),
@@ -70,16 +71,19 @@ export function loadMamba2Mixer(ops: Ops, load: WeightLoader, prefix: string, c:
     outProj: load.take(`${prefix}out_proj.weight`, [c.dModel, E]),
     outProjBias: load.takeIf(c.projBias, `${prefix}out_proj.bias`, [c.dModel]),
   };
-}
-
-/** Zero conv and SSM state for one mixer. */
-export function newMamba2MixerState(c: Mamba2MixerConfig): SsmLayerState {
-  const X = c.nHeads * c.headDim + 2 * c.nGroups * c.dState;
-  return { kind: "ssm", conv: tensor([X, c.convKernel - 1]), ssm: tensor([c.nHeads, c.headDim, c.dState]) };
+  return {
+    kind: "ssm",
+    run: (x, state) => mamba2Mixer(ops, w, c, x, state),
+    newState: () => ({
+      kind: "ssm",
+      conv: tensor([X, c.convKernel - 1]), // [X, K−1]
+      ssm: tensor([c.nHeads, c.headDim, c.dState]), // [H, P, N]
+    }),
+  };
 }
 
 /** The mixer on x [n, D], continuing from `state` (updated in place) → [n, D]. */
-export function mamba2Mixer(ops: Ops, w: Mamba2MixerWeights, c: Mamba2MixerConfig, x: Tensor, state: SsmLayerState): Tensor {
+function mamba2Mixer(ops: Ops, w: Mamba2MixerWeights, c: Mamba2MixerConfig, x: Tensor, state: SsmLayerState): Tensor {
   const n = x.shape[0]!;
   const { nHeads: H, headDim: P, nGroups: G, dState: N } = c;
   const E = H * P;

@@ -2,6 +2,8 @@
  * Mamba2ForCausalLM: embedding → L × (x + mixer(rmsnorm(x))) → rmsnorm → LM head.
  * Mirrors HF transformers modeling_mamba2.py (Mamba2ForCausalLM, Mamba2Block, Mamba2Mixer.torch_forward):
  * https://github.com/huggingface/transformers/blob/main/src/transformers/models/mamba2/modeling_mamba2.py
+ * Checkpoint: Mamba's backbone names (mamba-backbone.ts: backbone.embeddings, backbone.layers.{i}.norm,
+ * backbone.norm_f, lm_head unless tied), backbone.layers.{i}.mixer.* (mamba2-mixer.ts).
  *
  * Glossary (SSD paper symbols in brackets):
  *   n  tokens in this call    V  vocabulary      D  d_model (hidden_size)    L  layers
@@ -11,19 +13,17 @@
 import type { Ops } from "../ops.ts";
 import type { CausalLM, WeightStore } from "./causal-lm.ts";
 import { ConfigReader } from "./config-reader.ts";
-import { buildCausalLM, loadLmHead, preNormResidual, readSiluAct } from "./decoder-stack.ts";
-import { SSM_CONTEXT_LENGTH } from "./mamba.ts";
-import { loadMamba2Mixer, mamba2Mixer, newMamba2MixerState } from "./mamba2-mixer.ts";
+import { buildMambaBackbone } from "./mamba-backbone.ts";
+import { loadMamba2Mixer } from "./mamba2-mixer.ts";
 import { readMamba2Mixer } from "./mamba2-config.ts";
-import { WeightLoader } from "./weight-loader.ts";
+import { readSiluAct, readStackSizes } from "./stack-config.ts";
 
 /** A Mamba-2 model from its config.json object and weights. */
 export function createMamba2(raw: Record<string, unknown>, store: WeightStore, ops: Ops): CausalLM {
   const arch = "Mamba2ForCausalLM";
   const cfg = new ConfigReader(raw, arch);
-  const D = cfg.int("hidden_size");
-  const L = cfg.int("num_hidden_layers");
-  const V = cfg.int("vocab_size");
+  const sizes = readStackSizes(cfg);
+  const D = sizes.dModel;
   const eps = cfg.number("layer_norm_epsilon", { above: 0 });
   const mixer = readMamba2Mixer(cfg, D, eps, {
     heads: "num_heads", headDim: "head_dim", groups: "n_groups", state: "state_size", expand: "expand",
@@ -40,33 +40,8 @@ export function createMamba2(raw: Record<string, unknown>, store: WeightStore, o
   );
   cfg.finish();
 
-  const load = new WeightLoader(store);
-  const embed = load.take("backbone.embeddings.weight", [V, D]);
-  const layers = Array.from({ length: L }, (_, i) => ({
-    norm: load.take(`backbone.layers.${i}.norm.weight`, [D]),
-    mixer: loadMamba2Mixer(ops, load, `backbone.layers.${i}.mixer.`, mixer),
-  }));
-  const finalNorm = load.take("backbone.norm_f.weight", [D]);
-  const lmHead = loadLmHead(load, tied, embed, V, D);
-  load.finish(arch);
-
-  return buildCausalLM({
-    architecture: arch,
-    family: "ssm",
-    facts: {
-      params: load.params, layers: L, attentionLayers: 0, dModel: D, dInner: mixer.nHeads * mixer.headDim,
-      dState: mixer.dState, kvHeads: 0, headDim: 0, contextLength: SSM_CONTEXT_LENGTH, vocabSize: V,
-    },
-    ops,
-    embed,
-    finalNorm,
-    normEps: eps,
-    lmHead,
-    layers: layers.map((w, i) => (x, state) => {
-      const st = state.layers[i];
-      if (st?.kind !== "ssm") throw new RangeError(`forward: layer ${i} state is not an SSM state`);
-      return preNormResidual(ops, x, w.norm, eps, (h) => mamba2Mixer(ops, w.mixer, mixer, h, st)); // [n, D]
-    }),
-    newLayerStates: () => layers.map(() => newMamba2MixerState(mixer)),
+  return buildMambaBackbone(store, ops, {
+    architecture: arch, sizes, tied, normEps: eps, dInner: mixer.nHeads * mixer.headDim, dState: mixer.dState,
+    loadMixer: (load, prefix) => loadMamba2Mixer(ops, load, prefix, mixer),
   });
 }

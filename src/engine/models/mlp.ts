@@ -6,10 +6,11 @@
  */
 import type { Ops } from "../ops.ts";
 import type { Tensor } from "../tensor.ts";
+import type { FeedForward } from "./decoder-layer.ts";
 import type { WeightLoader } from "./weight-loader.ts";
 
 /** gate/up/down projection weights (biases only with mlp_bias). */
-export interface MlpWeights {
+interface MlpWeights {
   gate: Tensor; // [F, D]
   up: Tensor; // [F, D]
   down: Tensor; // [D, F]
@@ -18,9 +19,16 @@ export interface MlpWeights {
   downBias?: Tensor; // [D]
 }
 
-/** Takes gate_proj/up_proj/down_proj under `prefix` (e.g. "model.layers.0.mlp."). */
-export function loadMlp(load: WeightLoader, prefix: string, dModel: number, ffn: number, bias = false): MlpWeights {
-  return {
+/** Takes gate_proj/up_proj/down_proj under `prefix` (e.g. "model.layers.0.mlp.") → the block. */
+export function loadMlp(
+  ops: Ops,
+  load: WeightLoader,
+  prefix: string,
+  dModel: number,
+  ffn: number,
+  bias = false,
+): FeedForward {
+  const w: MlpWeights = {
     gate: load.take(`${prefix}gate_proj.weight`, [ffn, dModel]),
     up: load.take(`${prefix}up_proj.weight`, [ffn, dModel]),
     down: load.take(`${prefix}down_proj.weight`, [dModel, ffn]),
@@ -28,10 +36,11 @@ export function loadMlp(load: WeightLoader, prefix: string, dModel: number, ffn:
     upBias: load.takeIf(bias, `${prefix}up_proj.bias`, [ffn]),
     downBias: load.takeIf(bias, `${prefix}down_proj.bias`, [dModel]),
   };
+  return (x) => mlp(ops, w, x);
 }
 
 /** The block on x [n, D] → [n, D]. */
-export function mlp(ops: Ops, w: MlpWeights, x: Tensor): Tensor {
+function mlp(ops: Ops, w: MlpWeights, x: Tensor): Tensor {
   const hidden = ops.siluMul(ops.linear(x, w.gate, w.gateBias), ops.linear(x, w.up, w.upBias)); // [n, F]
   return ops.linear(hidden, w.down, w.downBias); // [n, D]
 }

@@ -7,27 +7,40 @@
  */
 import type { Ops } from "../ops.ts";
 import { tensor, type Tensor } from "../tensor.ts";
-import { loadMlp, mlp, type MlpWeights } from "./mlp.ts";
+import type { FeedForward } from "./decoder-layer.ts";
+import { loadMlp } from "./mlp.ts";
 import type { WeightLoader } from "./weight-loader.ts";
 
-/** Router and expert weights of one MoE block. */
-export interface MoeWeights {
+/** Router and experts of one MoE block. */
+interface MoeWeights {
   router: Tensor; // [X, D]
-  experts: MlpWeights[];
+  experts: FeedForward[];
   topK: number;
 }
 
-/** Takes router.weight and experts.{i}.{gate,up,down}_proj under `prefix` (e.g. "model.layers.1.feed_forward."). */
-export function loadMoe(load: WeightLoader, prefix: string, dModel: number, ffn: number, experts: number, topK: number): MoeWeights {
-  return {
+/**
+ * Takes router.weight and experts.{i}.{gate,up,down}_proj under `prefix` (e.g. "model.layers.1.feed_forward.")
+ * → the block.
+ */
+export function loadMoe(
+  ops: Ops,
+  load: WeightLoader,
+  prefix: string,
+  dModel: number,
+  ffn: number,
+  experts: number,
+  topK: number,
+): FeedForward {
+  const w: MoeWeights = {
     router: load.take(`${prefix}router.weight`, [experts, dModel]),
-    experts: Array.from({ length: experts }, (_, e) => loadMlp(load, `${prefix}experts.${e}.`, dModel, ffn)),
+    experts: Array.from({ length: experts }, (_, e) => loadMlp(ops, load, `${prefix}experts.${e}.`, dModel, ffn)),
     topK,
   };
+  return (x) => moe(ops, w, x);
 }
 
 /** The block on x [n, D] → [n, D]: each expert runs once on the rows routed to it. */
-export function moe(ops: Ops, w: MoeWeights, x: Tensor): Tensor {
+function moe(ops: Ops, w: MoeWeights, x: Tensor): Tensor {
   const [n, d] = [x.shape[0]!, x.shape[1]!];
   const probs = ops.softmax(ops.linear(x, w.router)); // [n, X]
   const { values, indices } = ops.topk(probs, w.topK); // [n, k], [n·k]
@@ -43,7 +56,7 @@ export function moe(ops: Ops, w: MoeWeights, x: Tensor): Tensor {
     });
     if (rows.length === 0) return;
     const routed = Int32Array.from(rows);
-    const y = mlp(ops, expert, ops.gatherRows(x, routed)); // [m, D]
+    const y = expert(ops.gatherRows(x, routed)); // [m, D]
     ops.scatterAddRows(out, y, routed, Float32Array.from(weights));
   });
   return out;
