@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { adminClient, type AdminCall } from "./admin-client.ts";
 
 const root = join(import.meta.dirname, "../../..");
 const wrangler = join(root, "node_modules/.bin/wrangler");
@@ -26,7 +27,7 @@ export interface EdgeProcess {
   url: string;
   adminToken: string;
   /** calls the admin API; throws on a non-2xx answer */
-  admin(method: string, path: string, body?: unknown): Promise<unknown>;
+  admin: AdminCall;
   stop(): Promise<void>;
 }
 
@@ -64,18 +65,7 @@ export async function startEdge(vars: Record<string, string> = {}): Promise<Edge
     await stop();
     throw err;
   }
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}/admin${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} /admin${path}: HTTP ${res.status} ${text}`);
-    return JSON.parse(text) as unknown;
-  };
-  return { url, adminToken, admin, stop };
+  return { url, adminToken, admin: adminClient(url, adminToken), stop };
 }
 
 async function waitForHealth(url: string, child: ChildProcess, log: () => string): Promise<void> {

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
+import { adminClient } from "./admin-client.ts";
 import { WRANGLER_ENV, type EdgeProcess } from "./edge-process.ts";
 
 const root = join(import.meta.dirname, "../../..");
@@ -27,9 +28,14 @@ export async function startWorkerdEdge(vars: Record<string, string> = {}): Promi
   const d1Dir = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "switchyard-d1-"));
   const adminToken = `admin-${crypto.randomUUID()}`;
   const mf = new Miniflare({
-    modules: true,
+    // Listed, not discovered: Miniflare's module walk rejects the dynamic import() inside onnxruntime-web.
+    modules: [
+      { type: "ESModule", path: join(out, "worker.js") },
+      ...readdirSync(out)
+        .filter((f) => f.endsWith(".wasm"))
+        .map((f) => ({ type: "CompiledWasm" as const, path: join(out, f) })),
+    ],
     modulesRoot: out,
-    scriptPath: join(out, "worker.js"),
     compatibilityDate: "2026-04-26",
     compatibilityFlags: ["nodejs_compat"],
     d1Databases: { DB: "switchyard" },
@@ -44,21 +50,10 @@ export async function startWorkerdEdge(vars: Record<string, string> = {}): Promi
     const sql = readFileSync(join(root, "migrations", file), "utf8");
     for (const statement of sql.split("--> statement-breakpoint")) await db.prepare(statement).run();
   }
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}/admin${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} /admin${path}: HTTP ${res.status} ${text}`);
-    return JSON.parse(text) as unknown;
-  };
   const stop = async () => {
     await mf.dispose();
     rmSync(out, { recursive: true, force: true });
     rmSync(d1Dir, { recursive: true, force: true });
   };
-  return { url, adminToken, admin, stop };
+  return { url, adminToken, admin: adminClient(url, adminToken), stop };
 }
