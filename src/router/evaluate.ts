@@ -2,7 +2,7 @@ import { argmax, argmin, KnnBaseline, LengthBaseline, modelMeans } from "./basel
 import { aiq, apgrAndCpt, type CurvePoint, hullQualityAt, nonDecreasingHull } from "./cost-curve.ts";
 import type { SparseFeatures } from "./features.ts";
 import type { OutcomeRow, OutcomeSet } from "./outcome-set.ts";
-import { chooseWithCost, measureChoice, measureRandom, oracleChoice, type RoutingMetrics, type ScoredRows } from "./routing-metrics.ts";
+import { chooseWithCost, LAMBDAS, measureChoice, measureRandom, oracleChoice, type RoutingMetrics, type ScoredRows } from "./routing-metrics.ts";
 
 /** What `evaluateRouter` compares: the router's predictions against baselines fitted on the same train rows. */
 export interface EvalInput {
@@ -58,8 +58,6 @@ export interface TaskEval {
   curve: CostCurveReport | null;
 }
 
-/** λ_cost values swept: 0, then log-spaced from 1e-3 to 10 (dense, so the curve has points between "all strong" and "all cheap"). */
-export const LAMBDAS = [0, ...Array.from({ length: 41 }, (_, i) => Number((1e-3 * 10 ** (i / 10)).toPrecision(3)))];
 
 function scored(rows: OutcomeRow[]): ScoredRows {
   const withCost = rows.every((r) => r.costs !== null);

@@ -1,5 +1,6 @@
 import { argmax, modelMeans } from "./baselines.ts";
 import { applyShift, chooseShift } from "./best-single-shift.ts";
+import { budgetQuality } from "./budget-quality.ts";
 import { crossValidate } from "./cross-validate.ts";
 import type { SparseFeatures } from "./features.ts";
 import type { RouterModel } from "./mf-model.ts";
@@ -16,9 +17,12 @@ export interface FitOptions {
   epochs: number;
   /**
    * what the choice maximises: the macro routed quality over tasks (argmax q̂ — what a quality-only
-   * router reads), or minus the loss (calibrated q̂ — what a router trading q̂ against cost reads)
+   * router reads), minus the loss (calibrated q̂), or the macro quality within a cost budget (what a
+   * router trading q̂ against cost is asked for; rows must carry costs)
    */
-  selectBy: "routed-quality" | "loss";
+  selectBy: "routed-quality" | "loss" | "budget";
+  /** the budget for "budget": a share of each task's best single model's cost */
+  budgetShare: number;
   /** fold the shrinkage δ towards the best single model into the router (quality-only data) */
   shiftToBestSingle: boolean;
   train: Partial<TrainOptions>;
@@ -29,6 +33,7 @@ export const DEFAULT_FIT_OPTIONS: FitOptions = {
   shrinkageGrid: SHRINKAGE_GRID,
   epochs: 6,
   selectBy: "routed-quality",
+  budgetShare: 0.3,
   shiftToBestSingle: true,
   train: {},
 };
@@ -39,6 +44,8 @@ export interface CvPoint {
   epoch: number;
   routedQuality: number;
   loss: number;
+  /** macro quality within the cost budget (selectBy "budget" only) */
+  budgetQuality?: number;
 }
 
 export interface FitResult {
@@ -98,10 +105,12 @@ export function fitRouter(
     let bestScore = -Infinity;
     for (const run of runs) {
       run.byEpoch.forEach((predictions, e) => {
-        const point = { beta: run.beta, epoch: e + 1, ...cvFigures(rows, predictions) };
+        const point: CvPoint = { beta: run.beta, epoch: e + 1, ...cvFigures(rows, predictions) };
+        if (o.selectBy === "budget") point.budgetQuality = budgetQuality(rows, predictions, o.budgetShare);
         table.push(point);
-        // Routed quality first, loss as the tie-break (many settings route identically).
-        const score = o.selectBy === "loss" ? -point.loss : point.routedQuality - 1e-3 * point.loss;
+        // Routed quality (or budget quality) first, loss as the tie-break (many settings route identically).
+        const lead = o.selectBy === "budget" ? (point.budgetQuality ?? 0) : point.routedQuality;
+        const score = o.selectBy === "loss" ? -point.loss : lead - 1e-3 * point.loss;
         if (score > bestScore) {
           bestScore = score;
           choice = { beta: run.beta, epochs: e + 1 };

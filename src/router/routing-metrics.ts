@@ -73,6 +73,9 @@ export function oracleChoice(rows: ScoredRows): Int32Array {
   });
 }
 
+/** λ_cost values swept: 0, then log-spaced from 1e-3 to 10 (dense, so the curve has points between "all strong" and "all cheap"). */
+export const LAMBDAS = [0, ...Array.from({ length: 41 }, (_, i) => Number((1e-3 * 10 ** (i / 10)).toPrecision(3)))];
+
 /** Per row, the model maximising predicted quality − λ·(estimated cost / the largest estimated cost). */
 export function chooseWithCost(predicted: ArrayLike<number>[], modelCost: ArrayLike<number> | null, lambda: number): Int32Array {
   const costs = modelCost ? Array.from(modelCost) : [];

@@ -39,7 +39,7 @@ export async function trainAndWrite(
   const withCost = set.rows.every((r) => r.costs);
   const { epochs = DEFAULT_FIT_OPTIONS.epochs, ...train } = options;
   // As in `router eval`: β, the epoch count and (without cost data) the shrinkage δ are cross-validated.
-  const fitOptions = { epochs, selectBy: withCost ? "loss" : "routed-quality", shiftToBestSingle: !withCost, train } as const;
+  const fitOptions = { epochs, selectBy: withCost ? "budget" : "routed-quality", shiftToBestSingle: !withCost, train } as const;
   const bar = new cliProgress.SingleBar({ format: `train ${name} [{bar}] epoch {value}/{total} {info}` }, cliProgress.Presets.shades_classic);
   bar.start(fitEpochCount(set.rows.length, fitOptions), 0, { info: "" });
   const xs = set.rows.map((r) => featurize(r.prompt));
