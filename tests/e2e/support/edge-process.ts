@@ -46,26 +46,31 @@ export async function startEdge(vars: Record<string, string> = {}): Promise<Edge
   const port = await freePort();
   const adminToken = `admin-${crypto.randomUUID()}`;
   const varArgs = Object.entries({ ...vars, ADMIN_TOKEN: adminToken }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  const child = spawn(
-    wrangler,
+  const { child, log, stop } = spawnWrangler(
     ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--show-interactive-dev-session=false",
       "--env-file", "/dev/null", ...varArgs],
-    { cwd: root, env: WRANGLER_ENV, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    state,
   );
-  let log = "";
-  for (const s of [child.stdout, child.stderr]) s?.on("data", (d: Buffer) => (log += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    await killGroup(child);
-    rmSync(state, { recursive: true, force: true });
-  };
   try {
-    await waitForHealth(url, child, () => log);
+    await waitForHealth(url, child, log);
   } catch (err) {
     await stop();
     throw err;
   }
   return { url, adminToken, admin: adminClient(url, adminToken), stop };
+}
+
+/** Spawns `wrangler <args>` in its own process group, keeping its output; `stop()` kills the group and removes `state`. */
+export function spawnWrangler(args: string[], state: string, env: NodeJS.ProcessEnv = WRANGLER_ENV): { child: ChildProcess; log: () => string; stop: () => Promise<void> } {
+  const child = spawn(wrangler, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let log = "";
+  for (const s of [child.stdout, child.stderr]) s?.on("data", (d: Buffer) => (log += d.toString()));
+  const stop = async () => {
+    await killGroup(child);
+    rmSync(state, { recursive: true, force: true });
+  };
+  return { child, log: () => log, stop };
 }
 
 async function waitForHealth(url: string, child: ChildProcess, log: () => string): Promise<void> {
