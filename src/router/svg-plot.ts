@@ -23,6 +23,17 @@ function fmt(v: number): string {
 }
 
 /** Scatter/line chart; x on a log10 scale when `logX`. */
+/** The opening of every chart: the svg element, a white background, the title, the x axis and the y label. */
+function frame(title: string, yLabel: string): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2 - PAD.right / 2}" y="18" text-anchor="middle" font-size="13">${esc(title)}</text>`,
+    `<line x1="${PAD.left}" y1="${H - PAD.bottom}" x2="${W - PAD.right}" y2="${H - PAD.bottom}" stroke="black"/>`,
+    `<text transform="translate(16 ${(PAD.top + H - PAD.bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`,
+  ];
+}
+
 export function lineChart(title: string, xLabel: string, yLabel: string, series: Series[], logX: boolean): string {
   const all = series.flatMap((s) => s.points);
   const tx = (x: number) => (logX ? Math.log10(Math.max(x, 1e-12)) : x);
@@ -33,13 +44,9 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
   const px = (x: number) => PAD.left + ((tx(x) - x0) / Math.max(1e-12, x1 - x0)) * (W - PAD.left - PAD.right);
   const py = (y: number) => H - PAD.bottom - ((y - y0) / Math.max(1e-12, y1 - y0)) * (H - PAD.top - PAD.bottom);
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2 - PAD.right / 2}" y="18" text-anchor="middle" font-size="13">${esc(title)}</text>`,
-    `<line x1="${PAD.left}" y1="${H - PAD.bottom}" x2="${W - PAD.right}" y2="${H - PAD.bottom}" stroke="black"/>`,
+    ...frame(title, yLabel),
     `<line x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${H - PAD.bottom}" stroke="black"/>`,
     `<text x="${(PAD.left + W - PAD.right) / 2}" y="${H - 12}" text-anchor="middle">${esc(xLabel)}</text>`,
-    `<text transform="translate(16 ${(PAD.top + H - PAD.bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`,
   ];
   for (let i = 0; i <= 4; i++) {
     const yv = y0 + ((y1 - y0) * i) / 4;
@@ -71,13 +78,7 @@ export function barChart(title: string, yLabel: string, categories: string[], se
   const groupW = plotW / categories.length;
   const barW = (groupW * 0.8) / series.length;
   const py = (y: number) => H - PAD.bottom - ((y - y0) / Math.max(1e-12, y1 - y0)) * (H - PAD.top - PAD.bottom);
-  const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2 - PAD.right / 2}" y="18" text-anchor="middle" font-size="13">${esc(title)}</text>`,
-    `<line x1="${PAD.left}" y1="${H - PAD.bottom}" x2="${W - PAD.right}" y2="${H - PAD.bottom}" stroke="black"/>`,
-    `<text transform="translate(16 ${(PAD.top + H - PAD.bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`,
-  ];
+  const out: string[] = frame(title, yLabel);
   for (let i = 0; i <= 4; i++) {
     const yv = y0 + ((y1 - y0) * i) / 4;
     out.push(`<text x="${PAD.left - 4}" y="${py(yv) + 4}" text-anchor="end">${fmt(yv)}</text>`);
