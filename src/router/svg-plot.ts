@@ -22,7 +22,6 @@ function fmt(v: number): string {
   return Number(v.toPrecision(3)).toString();
 }
 
-/** Scatter/line chart; x on a log10 scale when `logX`. */
 /** The opening of every chart: the svg element, a white background, the title, the x axis and the y label. */
 function frame(title: string, yLabel: string): string[] {
   return [
@@ -34,6 +33,7 @@ function frame(title: string, yLabel: string): string[] {
   ];
 }
 
+/** Scatter/line chart; x on a log10 scale when `logX`. */
 export function lineChart(title: string, xLabel: string, yLabel: string, series: Series[], logX: boolean): string {
   const all = series.flatMap((s) => s.points);
   const tx = (x: number) => (logX ? Math.log10(Math.max(x, 1e-12)) : x);
