@@ -156,7 +156,7 @@ for (const dataset of ["model7", "routerbench"] as DatasetName[]) {
     };
   });
   const signal = withinTaskSignal(d.rows, d.xs, M);
-  out.push(`### ${dataset}`, "");
+  out.push(`#### ${dataset}`, "");
   if (dataset === "model7") {
     out.push("| test task | best single overall (train) | task label → its best train model | each task's best model, picked on test | oracle |", "|---|---:|---:|---:|---:|");
     for (const l of lines) out.push(`| ${l.task} | ${pct(l.overall)} | ${pct(l.label)} | ${pct(l.testBest)} | ${pct(l.oracle)} |`);
