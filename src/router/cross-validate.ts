@@ -44,7 +44,7 @@ export function crossValidate(
       const fitRows = fitIdx.map((i) => rows[i] as OutcomeRow);
       const targets = shrinkTargets(fitRows, beta, taskMeans(fitRows, modelIds.length));
       const examples = fitIdx.map((i, k) => ({ x: xs[i] as SparseFeatures, y: targets[k] as Float32Array }));
-      trainRouter(examples, [], modelIds, { ...options, selectBy: "last" }, (report, model) => {
+      trainRouter(examples, modelIds, options, (report, model) => {
         const preds = (byEpoch[report.epoch - 1] ??= new Array<Float32Array>(rows.length));
         rows.forEach((_, i) => {
           if (foldOf[i] === f) preds[i] = predictQualities(model, xs[i] as SparseFeatures);

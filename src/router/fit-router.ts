@@ -6,7 +6,7 @@ import type { SparseFeatures } from "./features.ts";
 import type { RouterModel } from "./mf-model.ts";
 import type { OutcomeRow } from "./outcome-set.ts";
 import { SHRINKAGE_GRID, shrinkTargets, taskMeans } from "./target-shrinkage.ts";
-import { trainRouter, type TrainOptions } from "./train.ts";
+import { DEFAULT_TRAIN_OPTIONS, trainRouter, type TrainOptions } from "./train.ts";
 
 export interface FitOptions {
   /** cross-validation folds over the train rows */
@@ -17,10 +17,10 @@ export interface FitOptions {
   epochs: number;
   /**
    * what the choice maximises: the macro routed quality over tasks (argmax q̂ — what a quality-only
-   * router reads), minus the loss (calibrated q̂), or the macro quality within a cost budget (what a
-   * router trading q̂ against cost is asked for; rows must carry costs)
+   * router reads), or the macro quality within a cost budget (what a router trading q̂ against cost is
+   * asked for; rows must carry costs)
    */
-  selectBy: "routed-quality" | "loss" | "budget";
+  selectBy: "routed-quality" | "budget";
   /** the budget for "budget": a share of each task's best single model's cost */
   budgetShare: number;
   /** fold the shrinkage δ towards the best single model into the router (quality-only data) */
@@ -31,7 +31,7 @@ export interface FitOptions {
 export const DEFAULT_FIT_OPTIONS: FitOptions = {
   folds: 5,
   shrinkageGrid: SHRINKAGE_GRID,
-  epochs: 6,
+  epochs: DEFAULT_TRAIN_OPTIONS.epochs,
   selectBy: "routed-quality",
   budgetShare: 0.3,
   shiftToBestSingle: true,
@@ -110,7 +110,7 @@ export function fitRouter(
         table.push(point);
         // Routed quality (or budget quality) first, loss as the tie-break (many settings route identically).
         const lead = o.selectBy === "budget" ? (point.budgetQuality ?? 0) : point.routedQuality;
-        const score = o.selectBy === "loss" ? -point.loss : lead - 1e-3 * point.loss;
+        const score = lead - 1e-3 * point.loss;
         if (score > bestScore) {
           bestScore = score;
           choice = { beta: run.beta, epochs: e + 1 };
@@ -121,7 +121,7 @@ export function fitRouter(
   }
   const targets = shrinkTargets(rows, choice.beta, taskMeans(rows, M));
   const examples = rows.map((_, i) => ({ x: xs[i] as SparseFeatures, y: targets[i] as Float32Array }));
-  const { model } = trainRouter(examples, [], modelIds, { ...train, epochs: choice.epochs, selectBy: "last" }, () => onEpoch?.("refit"));
+  const { model } = trainRouter(examples, modelIds, { ...train, epochs: choice.epochs }, () => onEpoch?.("refit"));
   let shift: FitResult["shift"] = null;
   const oof: Float32Array[] | null = outOfFold;
   if (o.shiftToBestSingle && oof) {

@@ -19,8 +19,6 @@ export interface TrainOptions {
   /** dropout on the hidden layer while training */
   dropout: number;
   seed: number;
-  /** stop after this many epochs without a better validation score */
-  patience: number;
   /**
    * weight of a listwise term: cross-entropy between softmax(logits) and softmax(scores / listwiseTemperature)
    * over the measured models. BCE fits each model's level; this one fits which model is best, which is
@@ -28,37 +26,27 @@ export interface TrainOptions {
    */
   listwise: number;
   listwiseTemperature: number;
-  /**
-   * which validation figure picks the kept epoch: the routed quality (argmax q̂ — what a quality-only router
-   * reads) or the loss (calibrated q̂ — what a router trading q̂ against cost reads); "last" keeps the
-   * final epoch and reads no validation rows (cross-validation folds train for a fixed epoch count)
-   */
-  selectBy: "routed-quality" | "loss" | "last";
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   hidden: 64,
   embed: 32,
-  epochs: 20,
+  // The most a cross-validated fit runs; fit-router.ts chooses the kept count.
+  epochs: 6,
   batchSize: 32,
   // lr, decay and dropout chosen on model7's validation rows: lr 2e-3, dropout 0.2, decay 1e-4 overfit after epoch 2.
   lr: 1e-3,
   weightDecay: 1e-2,
   dropout: 0.5,
   seed: 7,
-  patience: 4,
   // Chosen on model7's validation rows: best validation routed quality 56.97% with it, 56.61% without.
   listwise: 1,
   listwiseTemperature: 0.1,
-  selectBy: "routed-quality",
 };
 
 export interface EpochReport {
   epoch: number;
   trainLoss: number;
-  valLoss: number;
-  /** mean measured quality of the model with the highest q̂, on the validation prompts */
-  valRoutedQuality: number;
 }
 
 /** Adam moments for one parameter tensor. */
@@ -92,44 +80,17 @@ class Adam {
   }
 }
 
-/** Masked binary cross-entropy of q̂ against soft targets, and the routed quality (argmax q̂), over examples. */
-export function evaluateLoss(model: RouterModel, examples: TrainExample[]): { loss: number; routedQuality: number } {
-  let loss = 0;
-  let count = 0;
-  let routed = 0;
-  let routedN = 0;
-  for (const ex of examples) {
-    const { e } = encode(model, ex.x);
-    let best = -1;
-    let bestQ = -1;
-    for (let m = 0; m < model.modelIds.length; m++) {
-      const y = ex.y[m] ?? Number.NaN;
-      if (Number.isNaN(y)) continue;
-      const q = Math.min(1 - 1e-7, Math.max(1e-7, sigmoid(modelLogit(model, e, m))));
-      loss -= y * Math.log(q) + (1 - y) * Math.log(1 - q);
-      count++;
-      if (q > bestQ) [best, bestQ] = [m, q];
-    }
-    if (best >= 0) {
-      routed += ex.y[best] ?? 0;
-      routedN++;
-    }
-  }
-  return { loss: loss / Math.max(1, count), routedQuality: routed / Math.max(1, routedN) };
-}
-
 /**
  * Trains encoder, model vectors and biases with Adam on minibatches (lazy updates for the rows of W1 a
- * batch touched, since inputs are sparse). Keeps the weights of the epoch with the best routed quality on
- * `validation` (never the test split).
+ * batch touched, since inputs are sparse) for `options.epochs` epochs. Which epoch count to keep is chosen by
+ * cross-validation (fit-router.ts), which reads each epoch's model through `onEpoch`.
  */
 export function trainRouter(
   train: TrainExample[],
-  validation: TrainExample[],
   modelIds: string[],
   options: Partial<TrainOptions> = {},
   onEpoch?: (r: EpochReport, model: RouterModel) => void,
-): { model: RouterModel; history: EpochReport[]; bestEpoch: number } {
+): { model: RouterModel; history: EpochReport[] } {
   const o = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   const model = initRouterModel(modelIds, o.hidden, o.embed, o.seed);
   const { hidden: H, embed: K } = model;
@@ -151,7 +112,6 @@ export function trainRouter(
   const logits = new Float32Array(M);
   const listGrad = new Float32Array(M);
   const history: EpochReport[] = [];
-  let best = { score: -Infinity, epoch: 0, snapshot: snapshotOf(model) };
   let t = 0;
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
@@ -212,17 +172,11 @@ export function trainRouter(
       }
       for (const p of [opt.b1, opt.w2, opt.b2, opt.v, opt.b]) p.step(o.lr, t, p === opt.w2 || p === opt.v ? o.weightDecay : 0);
     }
-    const val = o.selectBy === "last" ? { loss: Number.NaN, routedQuality: Number.NaN } : evaluateLoss(model, validation);
-    const report = { epoch, trainLoss: trainLoss / Math.max(1, trainCount), valLoss: val.loss, valRoutedQuality: val.routedQuality };
+    const report = { epoch, trainLoss: trainLoss / Math.max(1, trainCount) };
     history.push(report);
     onEpoch?.(report, model);
-    // Routed quality first, loss as the tie-break (many epochs route identically on small sets).
-    const score = o.selectBy === "last" ? epoch : o.selectBy === "loss" ? -val.loss : val.routedQuality - 1e-3 * val.loss;
-    if (score > best.score) best = { score, epoch, snapshot: snapshotOf(model) };
-    else if (epoch - best.epoch >= o.patience) break;
   }
-  restore(model, best.snapshot);
-  return { model, history, bestEpoch: best.epoch };
+  return { model, history };
 }
 
 /** d/dz of CE(softmax(y/τ), softmax(z)) over measured models: softmax(z) − softmax(y/τ); 0 where unmeasured. */
@@ -245,12 +199,4 @@ function listwiseGrad(z: Float32Array, y: Float32Array, temperature: number, out
     const ym = y[m] ?? Number.NaN;
     out[m] = Number.isNaN(ym) ? 0 : Math.exp((z[m] ?? 0) - zMax) / zSum - Math.exp(ym / temperature - yMax) / ySum;
   }
-}
-
-function snapshotOf(model: RouterModel): Float32Array[] {
-  return [model.w1, model.b1, model.w2, model.b2, model.v, model.b].map((a) => Float32Array.from(a));
-}
-
-function restore(model: RouterModel, snap: Float32Array[]): void {
-  [model.w1, model.b1, model.w2, model.b2, model.v, model.b].forEach((a, i) => a.set(snap[i] ?? a));
 }

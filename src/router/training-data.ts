@@ -1,7 +1,6 @@
 import { featurize, type SparseFeatures } from "./features.ts";
 import { type DatasetName, loadDataset, mergeSets } from "./outcome-files.ts";
 import type { OutcomeRow, OutcomeSet } from "./outcome-set.ts";
-import type { TrainExample } from "./train.ts";
 
 /** Public parameter counts of model7's models: the cost proxy for "cheapest" (the data has no cost column). */
 export const MODEL7_PARAMS: Record<string, number> = {
@@ -29,9 +28,4 @@ export async function prepareData(dataDir: string, dataset: DatasetName): Promis
   const trainSet = mergeSets(`${dataset}/train`, await loadDataset(dataDir, dataset, "train"));
   const test = await loadDataset(dataDir, dataset, "test");
   return { dataset, modelIds: trainSet.modelIds, rows: trainSet.rows, xs: trainSet.rows.map((r) => featurize(r.prompt)), test, trainSet };
-}
-
-/** Training examples from rows (features + quality vector). */
-export function toExamples(rows: OutcomeRow[], xs?: SparseFeatures[]): TrainExample[] {
-  return rows.map((r, i) => ({ x: xs?.[i] ?? featurize(r.prompt), y: r.scores }));
 }

@@ -30,7 +30,7 @@ let onnxBase64 = "";
 
 beforeAll(() => {
   const data = examples();
-  const { model } = trainRouter(data, data, MODELS, { hidden: 16, embed: 8, epochs: 40, patience: 40, lr: 1e-2, dropout: 0, weightDecay: 0 });
+  const { model } = trainRouter(data, MODELS, { hidden: 16, embed: 8, epochs: 40, lr: 1e-2, dropout: 0, weightDecay: 0 });
   onnxBase64 = Buffer.from(exportOnnx(model, "zq-1")).toString("base64");
 });
 

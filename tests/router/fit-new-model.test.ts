@@ -3,11 +3,10 @@ import { featurize } from "../../src/router/features.ts";
 import { addModel, modelLoss } from "../../src/router/fit-new-model.ts";
 import { predictQualities } from "../../src/router/mf-model.ts";
 import { trainRouter } from "../../src/router/train.ts";
-import { toExamples } from "../../src/router/training-data.ts";
-import { syntheticRows } from "./synthetic-outcomes.ts";
+import { syntheticRows, toExamples } from "./synthetic-outcomes.ts";
 
 describe("addModel", () => {
-  const base = trainRouter(toExamples(syntheticRows(240, 1)), toExamples(syntheticRows(60, 2)), ["math", "poet", "generalist"], {
+  const base = trainRouter(toExamples(syntheticRows(240, 1)), ["math", "poet", "generalist"], {
     hidden: 16,
     embed: 8,
     epochs: 12,
@@ -16,7 +15,6 @@ describe("addModel", () => {
     dropout: 0.1,
     weightDecay: 1e-4,
     listwise: 0,
-    patience: 12,
   }).model;
   // The newcomer is excellent at math and poor at poems; it was never seen while training the encoder.
   const scored = syntheticRows(24, 9, ["newcomer"]).map((r) => ({ x: featurize(r.prompt), quality: r.scores[0] ?? 0 }));

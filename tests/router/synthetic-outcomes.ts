@@ -1,4 +1,6 @@
+import { featurize } from "../../src/router/features.ts";
 import type { OutcomeRow } from "../../src/router/outcome-set.ts";
+import type { TrainExample } from "../../src/router/train.ts";
 import { seededRandom } from "../../src/engine/seeded-random.ts";
 
 const MATH = ["What is 17 times 23?", "Solve for x: 3x + 5 = 20.", "Compute the sum of 45 and 78.", "How much is 12 squared minus 7?", "Divide 144 by 12 and add 9.", "If a train goes 60 km in 2 hours, what is its speed?"];
@@ -18,4 +20,9 @@ export function syntheticRows(n: number, seed: number, models = ["math", "poet",
     const scores = Float32Array.from(models, (m) => (rand() < (p[m] ?? [0.5, 0.5])[isMath ? 0 : 1] ? 1 : 0));
     return { prompt, task: isMath ? "math" : "poem", scores, costs: Float32Array.from(models, (_m, k) => [3, 3, 1, 3][k] ?? 1) };
   });
+}
+
+/** Training examples from rows: features and the measured scores as targets. */
+export function toExamples(rows: OutcomeRow[]): TrainExample[] {
+  return rows.map((r) => ({ x: featurize(r.prompt), y: r.scores }));
 }
