@@ -1,11 +1,11 @@
 import { argmax, modelMeans } from "./baselines.ts";
 import type { OutcomeRow } from "./outcome-set.ts";
-import { chooseWithCost, LAMBDAS, measureChoice } from "./routing-metrics.ts";
+import { bestLambdaWithinBudget } from "./routing-metrics.ts";
 
 /**
  * What a cost-aware router is asked for: per task, the best quality that the λ_cost sweep reaches with a mean
  * cost ≤ `share` × the cost of the task's best single model (both from `rows`), averaged over tasks. A task
- * where no λ fits the budget counts its cheapest sweep point. Rows must carry costs.
+ * where no λ fits the budget counts the cheapest end of the sweep. Rows must carry costs.
  */
 export function budgetQuality(rows: OutcomeRow[], predictions: ArrayLike<number>[], share: number): number {
   const tasks = [...new Set(rows.map((r) => r.task))];
@@ -17,15 +17,7 @@ export function budgetQuality(rows: OutcomeRow[], predictions: ArrayLike<number>
     if (!cost) throw new Error(`budgetQuality: task '${task}' has rows without cost`);
     const scored = { scores: taskRows.map((r) => r.scores), costs: taskRows.map((r) => r.costs as Float32Array) };
     const budget = share * (cost[argmax(means.quality)] ?? 0);
-    const preds = idx.map((i) => predictions[i] ?? []);
-    let best = -Infinity;
-    let cheapest = { cost: Infinity, quality: 0 };
-    for (const lambda of LAMBDAS) {
-      const m = measureChoice(scored, chooseWithCost(preds, cost, lambda));
-      if (m.cost <= budget) best = Math.max(best, m.quality);
-      if (m.cost < cheapest.cost) cheapest = m;
-    }
-    return Number.isFinite(best) ? best : cheapest.quality;
+    return bestLambdaWithinBudget(scored, idx.map((i) => predictions[i] ?? []), cost, budget).metrics.quality;
   });
   return perTask.reduce((a, b) => a + b, 0) / Math.max(1, perTask.length);
 }

@@ -2,7 +2,7 @@ import { argmax, argmin, KnnBaseline, LengthBaseline, modelMeans } from "./basel
 import { aiq, apgrAndCpt, type CurvePoint, hullQualityAt, nonDecreasingHull } from "./cost-curve.ts";
 import type { SparseFeatures } from "./features.ts";
 import type { OutcomeRow, OutcomeSet } from "./outcome-set.ts";
-import { chooseWithCost, LAMBDAS, measureChoice, measureRandom, oracleChoice, type RoutingMetrics, type ScoredRows } from "./routing-metrics.ts";
+import { bestLambdaWithinBudget, chooseWithCost, LAMBDAS, measureChoice, measureRandom, oracleChoice, type RoutingMetrics, type ScoredRows } from "./routing-metrics.ts";
 
 /** What `evaluateRouter` compares: the router's predictions against baselines fitted on the same train rows. */
 export interface EvalInput {
@@ -144,10 +144,8 @@ function operatingPoint(input: EvalInput, task: string, test: ScoredRows, testPr
   const val = scored(valRows);
   const valPred = idx.map((i) => input.validationPredictions?.[i] ?? input.predict(input.featurize(input.validation[i]?.prompt ?? "")));
   const valBest = measureChoice(val, new Int32Array(valRows.length).fill(best));
+  const { lambda } = bestLambdaWithinBudget(val, valPred, modelCost, budgetShare * valBest.cost);
   const sweep = LAMBDAS.map((l) => ({ l, ...measureChoice(val, chooseWithCost(valPred, modelCost, l)) }));
-  let lambda = LAMBDAS.at(-1) ?? 100;
-  let bestQ = -Infinity;
-  for (const p of sweep) if (p.cost <= budgetShare * valBest.cost && p.quality > bestQ) [lambda, bestQ] = [p.l, p.quality];
   const enough = sweep.filter((p) => p.quality >= valBest.quality - 0.01).sort((a, b) => a.cost - b.cost)[0];
   const qualityLambda = enough?.l ?? 0;
   const single = measureChoice(test, new Int32Array(test.scores.length).fill(best));

@@ -56,6 +56,8 @@ export interface FitResult {
   /** out-of-fold predictions at the chosen (β, epochs); null when there were too few rows to cross-validate */
   outOfFold: Float32Array[] | null;
   table: CvPoint[];
+  /** the table's point at the chosen (β, epochs); null without cross-validation */
+  chosen: CvPoint | null;
   shift: { model: string; delta: number; quality: number; unshifted: number } | null;
 }
 
@@ -98,6 +100,7 @@ export function fitRouter(
   const train = { ...o.train, epochs: o.epochs };
   const M = modelIds.length;
   let choice = { beta: 0, epochs: o.epochs };
+  let chosenPoint: CvPoint | null = null;
   let outOfFold: Float32Array[] | null = null;
   const table: CvPoint[] = [];
   if (rows.length >= 2 * o.folds) {
@@ -114,6 +117,7 @@ export function fitRouter(
         if (score > bestScore) {
           bestScore = score;
           choice = { beta: run.beta, epochs: e + 1 };
+          chosenPoint = point;
           outOfFold = predictions;
         }
       });
@@ -134,7 +138,7 @@ export function fitRouter(
     applyShift(model, best, chosen.delta);
     shift = { model: modelIds[best] ?? String(best), ...chosen };
   }
-  return { model, ...choice, outOfFold: oof, table, shift };
+  return { model, ...choice, outOfFold: oof, table, chosen: chosenPoint, shift };
 }
 
 /** Epochs `fitRouter` runs in all (for a progress bar). */

@@ -90,3 +90,19 @@ export function chooseWithCost(predicted: ArrayLike<number>[], modelCost: ArrayL
     return pick;
   });
 }
+
+/**
+ * The λ on LAMBDAS whose choice has the best quality at a mean cost ≤ `budget` (the first among ties), with
+ * its metrics; the largest λ (the cheapest end of the sweep) when none fits.
+ */
+export function bestLambdaWithinBudget(rows: ScoredRows, predicted: ArrayLike<number>[], modelCost: ArrayLike<number>, budget: number): { lambda: number; metrics: RoutingMetrics } {
+  let pick: { lambda: number; metrics: RoutingMetrics } | null = null;
+  let last: { lambda: number; metrics: RoutingMetrics } | null = null;
+  for (const lambda of LAMBDAS) {
+    last = { lambda, metrics: measureChoice(rows, chooseWithCost(predicted, modelCost, lambda)) };
+    if (last.metrics.cost <= budget && last.metrics.quality > (pick?.metrics.quality ?? -Infinity)) pick = last;
+  }
+  const chosen = pick ?? last;
+  if (!chosen) throw new Error("bestLambdaWithinBudget: no λ values");
+  return chosen;
+}

@@ -9,7 +9,7 @@ import { integerOption, parseCommandArgs, usageError } from "../command-args.ts"
 import { type DatasetEval, macroMeans, renderDataset, renderPlots } from "../../router/eval-report.ts";
 import { evaluateRouter } from "../../router/evaluate.ts";
 import { featurize } from "../../router/features.ts";
-import { type CvPoint, DEFAULT_FIT_OPTIONS, type FitResult, fitEpochCount, fitRouter } from "../../router/fit-router.ts";
+import { type CvPoint, DEFAULT_FIT_OPTIONS, type FitOptions, type FitResult, fitEpochCount, fitRouter } from "../../router/fit-router.ts";
 import { predictQualities } from "../../router/mf-model.ts";
 import { DEFAULT_DATA_DIR, type DatasetName } from "../../router/outcome-files.ts";
 import { DEFAULT_TRAIN_OPTIONS } from "../../router/train.ts";
@@ -102,14 +102,13 @@ export async function run(argv: string[]): Promise<void> {
 }
 
 /** The paragraph that says how the evaluated router was fitted. */
-function describeFit(n: number, models: number, folds: number, epochs: number, fit: FitResult, selectBy: string): string {
+function describeFit(n: number, models: number, folds: number, epochs: number, fit: FitResult, selectBy: FitOptions["selectBy"]): string {
   const pct = (q: number) => `${(100 * q).toFixed(2)}%`;
   const grid = [...new Set(fit.table.map((p) => p.beta))];
   const lead = (p: CvPoint) => (selectBy === "budget" ? (p.budgetQuality ?? 0) : p.routedQuality);
-  const figure = (p: CvPoint | undefined) => (p ? `${selectBy === "budget" ? "within budget" : "routed quality"} ${pct(lead(p))}` : "no cross-validation");
+  const figure = (p: CvPoint | null) => (p ? `${selectBy === "budget" ? "within budget" : "routed quality"} ${pct(lead(p))}` : "no cross-validation");
   const best = (beta: number) => fit.table.filter((p) => p.beta === beta).reduce((a, b) => (lead(b) > lead(a) ? b : a));
   const perBeta = grid.map((beta) => `β = ${beta}: ${pct(lead(best(beta)))} at epoch ${best(beta).epoch}`).join(", ");
-  const chosen = fit.table.find((p) => p.beta === fit.beta && p.epoch === fit.epochs);
   const shift = fit.shift
     ? ` Shrinkage towards the best single model (${fit.shift.model}): δ = ${fit.shift.delta} on its logit, chosen on the same out-of-fold predictions (routed quality ${pct(fit.shift.unshifted)} → ${pct(fit.shift.quality)}).`
     : " The λ_cost operating points are picked on the same out-of-fold predictions.";
@@ -117,7 +116,7 @@ function describeFit(n: number, models: number, folds: number, epochs: number, f
     `Trained on ${n} train prompts, ${models} models; encoder ${DEFAULT_TRAIN_OPTIONS.hidden} hidden → ${DEFAULT_TRAIN_OPTIONS.embed}-d embedding. ` +
     `Target shrinkage β (each score pulled towards its task's mean, src/router/target-shrinkage.ts) and the epoch count (≤ ${epochs}) are chosen by ${folds}-fold cross-validation over the train prompts ` +
     `by ${selectBy === "budget" ? "out-of-fold macro quality within 30% of each task's best single model's cost (the best λ_cost point under that budget)" : "out-of-fold macro routed quality"}; best per β: ${perBeta}. ` +
-    `Chosen: β = ${fit.beta}, ${fit.epochs} epochs (${figure(chosen)}).${shift} ` +
+    `Chosen: β = ${fit.beta}, ${fit.epochs} epochs (${figure(fit.chosen)}).${shift} ` +
     `The evaluated router is then refitted on all ${n} train prompts with those choices (same seed); the baselines use the same prompts.`
   );
 }

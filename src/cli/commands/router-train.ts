@@ -45,7 +45,7 @@ export async function trainAndWrite(
   const xs = set.rows.map((r) => featurize(r.prompt));
   const fit = fitRouter(set.rows, xs, set.modelIds, fitOptions, (info) => bar.increment(1, { info }));
   bar.stop();
-  const chosen = fit.table.find((p) => p.beta === fit.beta && p.epoch === fit.epochs) ?? null;
+  const chosen = fit.chosen;
   const metrics = {
     source: name,
     trainRows: set.rows.length,
