@@ -38,8 +38,10 @@ SIGNATURES = {
 
 def build(out: Path) -> dict:
     out.mkdir(parents=True, exist_ok=True)
+    # every op links the engine's device runtime (its stream, cuBLAS), as in the one library npm run build:cuda makes
+    runtime = [str(ROOT / "kernels" / "runtime" / f) for f in ("runtime.cu", "blas.cu")]
     procs = {op: subprocess.Popen(["nvcc", "-O3", "-arch=sm_90", "-shared", "-Xcompiler", "-fPIC", "-o",
-                                   str(out / f"lib{op}.so"), str(ROOT / "kernels" / op / f"{op}.cu")]) for op in OPS}
+                                   str(out / f"lib{op}.so"), str(ROOT / "kernels" / op / f"{op}.cu"), *runtime, "-ldl"]) for op in OPS}
     for op, p in procs.items():
         if p.wait() != 0:
             raise SystemExit(f"nvcc failed on kernels/{op}/{op}.cu")

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { cpuOps } from "../src/engine/backends/cpu/index.ts";
-import type { Tensor } from "../src/engine/tensor.ts";
+import { tensor, type HostTensor } from "../src/engine/tensor.ts";
 import { clone, randomTensor, rng } from "../tests/kernels/support/random.ts";
 
 interface TensorRef {
@@ -35,7 +35,7 @@ interface Case {
 const { values } = parseArgs({ options: { out: { type: "string", default: ".kref" } } });
 const chunks: Float32Array[] = [];
 let offset = 0;
-function put(t: Tensor): TensorRef {
+function put(t: HostTensor): TensorRef {
   chunks.push(t.data.slice()); // a copy: state tensors change in place after they are recorded
   const ref = { offset, shape: [...t.shape] };
   offset += t.data.length;
@@ -106,12 +106,13 @@ function attention(h: number, kvh: number, hd: number, t: number): void {
   const next = rng(h * 7 + kvh * 5 + hd * 3 + t);
   const keys = randomTensor(next, [t, kvh * hd], -2, 2);
   const vals = randomTensor(next, [t, kvh * hd]);
-  const cache = cpuOps.newKvCache(kvh, hd);
-  cpuOps.kvAppend(cache, clone(keys), clone(vals));
+  const cache = cpuOps.newKvCache(kvh, hd, t);
+  cpuOps.kvAppend(cache, clone(keys), clone(vals), tensor([1], Float32Array.of(0)));
   const q = randomTensor(next, [1, h, hd], -2, 2);
   const scale = 1 / Math.sqrt(hd);
+  // the query is the cache's last token (row t − 1), seeing all t keys
   const fixed = { keys: put(keys), values: put(vals) };
-  cases.push({ op: "attention_decode", name: `h=${h} kvh=${kvh} hd=${hd} t=${t}`, params: { kvh, scale }, fixed, steps: [{ inputs: { q: put(q) }, expected: put(cpuOps.attention(q, cache, scale)) }] });
+  cases.push({ op: "attention_decode", name: `h=${h} kvh=${kvh} hd=${hd} t=${t}`, params: { kvh, scale }, fixed, steps: [{ inputs: { q: put(q) }, expected: put(cpuOps.attention(q, cache, tensor([1], Float32Array.of(t - 1)), scale)) }] });
 }
 
 rmsnorm(3, 300, 1e-6);

@@ -22,7 +22,7 @@ import { demoWeights } from "../src/engine/demo/demo-weights.ts";
 import { measureThroughput } from "../src/engine/measure-throughput.ts";
 import type { CausalLM, WeightStore } from "../src/engine/models/causal-lm.ts";
 import { createModel } from "../src/engine/models/registry.ts";
-import type { Tensor } from "../src/engine/tensor.ts";
+import { type HostTensor, storedF32 } from "../src/engine/tensor.ts";
 import { writeSection } from "./markdown-section.ts";
 
 const { values } = parseArgs({
@@ -73,7 +73,7 @@ function benchConfig(config: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** In-memory weights in the TensorStore contract (shape-checked get), so the bench writes no files. */
-function memoryStore(weights: Record<string, { tensor: Tensor }>): WeightStore {
+function memoryStore(weights: Record<string, { tensor: HostTensor }>): WeightStore {
   return {
     names: () => Object.keys(weights),
     has: (name) => name in weights,
@@ -82,6 +82,9 @@ function memoryStore(weights: Record<string, { tensor: Tensor }>): WeightStore {
       if (!t) throw new Error(`bench weights: no tensor ${name}`);
       if (expectShape && expectShape.join() !== t.shape.join()) throw new Error(`bench weights: ${name} is [${t.shape}], expected [${expectShape}]`);
       return t;
+    },
+    getStored(name, expectShape) {
+      return storedF32(this.get(name, expectShape));
     },
   };
 }
@@ -95,8 +98,8 @@ interface Row {
   decodeMsPerTok: number;
 }
 
-function measure(model: CausalLM, name: string, n: number): Row {
-  return { model: name, family: model.family, prompt: n, ...measureThroughput(model, n, DECODE) };
+async function measure(model: CausalLM, name: string, n: number): Promise<Row> {
+  return { model: name, family: model.family, prompt: n, ...(await measureThroughput(model, n, DECODE)) };
 }
 
 const fmt = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -135,7 +138,7 @@ for (const spec of demoSpecs(buildDemoTokenizer())) {
   facts.set(spec.name, model.facts);
   for (let i = 0; i < 2; i++) measure(model, spec.name, 512); // warm-up: let the JIT settle before anything is timed
   for (const n of LENGTHS) {
-    const row = measure(model, spec.name, n);
+    const row = await measure(model, spec.name, n);
     rows.push(row);
     console.error(`${spec.name} ${n}: prefill ${fmt(row.prefillTokPerS)} tok/s, decode ${fmt(row.decodeTokPerS)} tok/s`);
   }

@@ -8,7 +8,19 @@
 //     Guarded loads zero-fill the ragged edges, so any n, m, k works. Plain f32 FMA, no tensor cores: the
 //     engine computes in f32 and the cuBLAS baseline in the bench is f32 (TF32 off) too.
 // Launcher: linear_f32(x, w, b, y, n, k, m, stream) → cudaError_t of the launch.
+// The engine's launcher, sy_linear(x, w, wdtype, b, y, n, k, m, xh): weights f32, f16 or bf16 as stored, x and y
+// f32, f32 accumulation.
+//   gemv_t (n ≤ 8) — gemv with the weight row read 16 bytes a lane (8 halves or 4 floats) and widened in
+//     registers; one pass over the weights for all n rows. Our own: decode is weight-streaming bound.
+//   n > 8 — cuBLAS GemmEx (kernels/runtime/blas.cu): on the tensor cores for half weights (x narrowed into
+//     xh [n, k] first, f32 out, f32 compute), f32 without TF32 for f32 weights; the bias is added by a second
+//     kernel. Without cuBLAS, the gemm kernel above, reading the weights in their dtype.
 #include <cuda_runtime.h>
+
+#include <cstdint>
+#include <type_traits>
+
+#include "../runtime/runtime.h"
 
 namespace {
 
@@ -50,7 +62,8 @@ __global__ void __launch_bounds__(kGemvWarps * 32) gemv_kernel(const float* __re
 
 constexpr int kTile = 128, kSlice = 8, kPer = 8, kGemmThreads = 256;
 
-__global__ void __launch_bounds__(kGemmThreads) gemm_kernel(const float* __restrict__ x, const float* __restrict__ w,
+template <typename T>
+__global__ void __launch_bounds__(kGemmThreads) gemm_kernel(const float* __restrict__ x, const T* __restrict__ w,
                                                             const float* __restrict__ b, float* __restrict__ y,
                                                             int n, int k, int m) {
   __shared__ __align__(16) float xs[kSlice][kTile];  // k-major: one k step reads a contiguous row of 128
@@ -66,7 +79,7 @@ __global__ void __launch_bounds__(kGemmThreads) gemm_kernel(const float* __restr
       const int kg = k0 + lk + q;
       const int xr = row0 + lr, wr = col0 + lr;
       xs[lk + q][lr] = (xr < n && kg < k) ? x[static_cast<size_t>(xr) * k + kg] : 0.f;
-      ws[lk + q][lr] = (wr < m && kg < k) ? __ldg(&w[static_cast<size_t>(wr) * k + kg]) : 0.f;
+      ws[lk + q][lr] = (wr < m && kg < k) ? sy_load(w, static_cast<size_t>(wr) * k + kg) : 0.f;
     }
     __syncthreads();
 #pragma unroll
@@ -117,8 +130,157 @@ extern "C" int linear_f32(const float* x, const float* w, const float* b, float*
     case 4: launch_gemv<4>(x, w, b, y, k, m, stream); break;
     default: {
       const dim3 grid((m + kTile - 1) / kTile, (n + kTile - 1) / kTile);
-      gemm_kernel<<<grid, kGemmThreads, 0, stream>>>(x, w, b, y, n, k, m);
+      gemm_kernel<float><<<grid, kGemmThreads, 0, stream>>>(x, w, b, y, n, k, m);
     }
+  }
+  return cudaGetLastError();
+}
+
+namespace {
+
+constexpr int kRowsMax = 8;
+
+// 16 bytes of weights → f32: 4 floats or 8 halves.
+__device__ __forceinline__ int widen16(const uint4& raw, const float*, float* out) {
+  const float* f = reinterpret_cast<const float*>(&raw);
+#pragma unroll
+  for (int i = 0; i < 4; ++i) out[i] = f[i];
+  return 4;
+}
+__device__ __forceinline__ int widen16(const uint4& raw, const __half*, float* out) {
+  const __half2* h = reinterpret_cast<const __half2*>(&raw);
+#pragma unroll
+  for (int i = 0; i < 4; ++i) {
+    const float2 v = __half22float2(h[i]);
+    out[2 * i] = v.x;
+    out[2 * i + 1] = v.y;
+  }
+  return 8;
+}
+__device__ __forceinline__ int widen16(const uint4& raw, const __nv_bfloat16*, float* out) {
+  const __nv_bfloat162* h = reinterpret_cast<const __nv_bfloat162*>(&raw);
+#pragma unroll
+  for (int i = 0; i < 4; ++i) {
+    const float2 v = __bfloat1622float2(h[i]);
+    out[2 * i] = v.x;
+    out[2 * i + 1] = v.y;
+  }
+  return 8;
+}
+
+template <typename T, int N>
+__global__ void __launch_bounds__(kGemvWarps * 32) gemv_t_kernel(const float* __restrict__ x, const T* __restrict__ w,
+                                                                 const float* __restrict__ b, float* __restrict__ y,
+                                                                 int k, int m, bool vec) {
+  const int o = blockIdx.x * kGemvWarps + threadIdx.x / 32;
+  const int lane = threadIdx.x % 32;
+  if (o >= m) return;
+  const T* wr = w + static_cast<size_t>(o) * k;
+  float acc[N] = {};
+  constexpr int kPer = 16 / sizeof(T);
+  if (vec) {
+    const uint4* w16 = reinterpret_cast<const uint4*>(wr);
+    for (int j = lane; j < k / kPer; j += 32) {
+      float wv[8];
+      widen16(__ldg(&w16[j]), wr, wv);
+#pragma unroll
+      for (int r = 0; r < N; ++r) {
+        const float4* xr = reinterpret_cast<const float4*>(x + static_cast<size_t>(r) * k + j * kPer);
+        const float4 a = xr[0];
+        float s = wv[0] * a.x + wv[1] * a.y + wv[2] * a.z + wv[3] * a.w;
+        if (kPer == 8) {
+          const float4 c = xr[1];
+          s += wv[4] * c.x + wv[5] * c.y + wv[6] * c.z + wv[7] * c.w;
+        }
+        acc[r] += s;
+      }
+    }
+  } else {
+    for (int j = lane; j < k; j += 32) {
+      const float wv = sy_load(wr, j);
+#pragma unroll
+      for (int r = 0; r < N; ++r) acc[r] += wv * x[static_cast<size_t>(r) * k + j];
+    }
+  }
+#pragma unroll
+  for (int r = 0; r < N; ++r) {
+    float v = acc[r];
+    for (int s = 16; s > 0; s >>= 1) v += __shfl_xor_sync(0xffffffffu, v, s);
+    if (lane == 0) y[static_cast<size_t>(r) * m + o] = v + (b ? b[o] : 0.f);
+  }
+}
+
+template <typename T, int N>
+void launch_gemv_t(const float* x, const void* w, const float* b, float* y, int k, int m, cudaStream_t s) {
+  const dim3 grid((m + kGemvWarps - 1) / kGemvWarps);
+  // 16-byte loads need every row to start 16-byte aligned: k a multiple of the elements per load
+  const bool vec = k % (16 / sizeof(T)) == 0 && reinterpret_cast<uintptr_t>(w) % 16 == 0 && reinterpret_cast<uintptr_t>(x) % 16 == 0;
+  gemv_t_kernel<T, N><<<grid, kGemvWarps * 32, 0, s>>>(x, static_cast<const T*>(w), b, y, k, m, vec);
+}
+
+template <typename T>
+void gemv_rows(int n, const float* x, const void* w, const float* b, float* y, int k, int m, cudaStream_t s) {
+  switch (n) {
+    case 1: launch_gemv_t<T, 1>(x, w, b, y, k, m, s); break;
+    case 2: launch_gemv_t<T, 2>(x, w, b, y, k, m, s); break;
+    case 3: launch_gemv_t<T, 3>(x, w, b, y, k, m, s); break;
+    case 4: launch_gemv_t<T, 4>(x, w, b, y, k, m, s); break;
+    case 5: launch_gemv_t<T, 5>(x, w, b, y, k, m, s); break;
+    case 6: launch_gemv_t<T, 6>(x, w, b, y, k, m, s); break;
+    case 7: launch_gemv_t<T, 7>(x, w, b, y, k, m, s); break;
+    default: launch_gemv_t<T, 8>(x, w, b, y, k, m, s); break;
+  }
+}
+
+template <typename T>
+__global__ void narrow_kernel(const float* __restrict__ x, T* __restrict__ out, size_t count) {
+  for (size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; i < count; i += static_cast<size_t>(gridDim.x) * blockDim.x) {
+    if constexpr (sizeof(T) == 2 && std::is_same<T, __half>::value) out[i] = __float2half_rn(x[i]);
+    else out[i] = __float2bfloat16_rn(x[i]);
+  }
+}
+
+__global__ void add_bias_rows_kernel(float* __restrict__ y, const float* __restrict__ b, size_t count, int m) {
+  for (size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; i < count; i += static_cast<size_t>(gridDim.x) * blockDim.x) {
+    y[i] += b[i % m];
+  }
+}
+
+int grid_for(size_t count) {
+  const size_t blocks = (count + 255) / 256;
+  return static_cast<int>(blocks < 65535 ? blocks : 65535);
+}
+
+}  // namespace
+
+// xh: scratch of n·k halves for the narrowed x (only for half weights with n > 8); may be 0 otherwise.
+extern "C" int sy_linear(const float* x, const void* w, int wdtype, const float* b, float* y, int n, int k, int m,
+                         void* xh) {
+  if (n <= 0 || m <= 0) return cudaSuccess;
+  cudaStream_t s = sy_stream_handle();
+  if (n <= kRowsMax) {
+    if (wdtype == kF32) gemv_rows<float>(n, x, w, b, y, k, m, s);
+    else if (wdtype == kF16) gemv_rows<__half>(n, x, w, b, y, k, m, s);
+    else gemv_rows<__nv_bfloat16>(n, x, w, b, y, k, m, s);
+    return cudaGetLastError();
+  }
+  const void* xa = x;
+  if (wdtype != kF32) {
+    const size_t count = static_cast<size_t>(n) * k;
+    if (wdtype == kF16) narrow_kernel<__half><<<grid_for(count), 256, 0, s>>>(x, static_cast<__half*>(xh), count);
+    else narrow_kernel<__nv_bfloat16><<<grid_for(count), 256, 0, s>>>(x, static_cast<__nv_bfloat16*>(xh), count);
+    xa = xh;
+  }
+  if (!sy_blas_gemm(xa, w, wdtype, y, n, k, m)) {
+    const dim3 grid((m + kTile - 1) / kTile, (n + kTile - 1) / kTile);
+    if (wdtype == kF32) gemm_kernel<float><<<grid, kGemmThreads, 0, s>>>(x, static_cast<const float*>(w), b, y, n, k, m);
+    else if (wdtype == kF16) gemm_kernel<__half><<<grid, kGemmThreads, 0, s>>>(x, static_cast<const __half*>(w), b, y, n, k, m);
+    else gemm_kernel<__nv_bfloat16><<<grid, kGemmThreads, 0, s>>>(x, static_cast<const __nv_bfloat16*>(w), b, y, n, k, m);
+    return cudaGetLastError();
+  }
+  if (b) {
+    const size_t count = static_cast<size_t>(n) * m;
+    add_bias_rows_kernel<<<grid_for(count), 256, 0, s>>>(y, b, count, m);
   }
   return cudaGetLastError();
 }

@@ -6,6 +6,8 @@
 // Launcher: rmsnorm_f32(x, w, y, n, d, eps, stream) → cudaError_t of the launch.
 #include <cuda_runtime.h>
 
+#include "../runtime/runtime.h"
+
 namespace {
 
 constexpr int kThreads = 256;
@@ -55,5 +57,40 @@ extern "C" int rmsnorm_f32(const float* x, const float* w, float* y, int n, int 
   if (n <= 0 || d <= 0) return cudaSuccess;
   if (d % 4 == 0) rmsnorm_kernel<true><<<n, kThreads, 0, stream>>>(x, w, y, d, eps);
   else rmsnorm_kernel<false><<<n, kThreads, 0, stream>>>(x, w, y, d, eps);
+  return cudaGetLastError();
+}
+
+// Gated RMSNorm of Mamba-2 (norm_before_gate = false), the CPU op `gatedRmsnorm`: g = x · silu(z), then each
+// contiguous group of `group` channels is normalised by its own mean square and scaled by w.
+// x, z, y [n, d], w [d]. One block per (row, group), the gated values kept in y between the two passes.
+namespace {
+
+__global__ void __launch_bounds__(kThreads) gated_rmsnorm_kernel(const float* __restrict__ x, const float* __restrict__ z,
+                                                                 const float* __restrict__ w, float* __restrict__ y,
+                                                                 int d, int group, float eps) {
+  __shared__ float warp_sums[kThreads / 32];
+  const size_t row = static_cast<size_t>(blockIdx.x) * d + static_cast<size_t>(blockIdx.y) * group;
+  const int w0 = blockIdx.y * group;
+  float ss = 0.f;
+  for (int j = threadIdx.x; j < group; j += kThreads) {
+    const float g = z[row + j];
+    const float v = x[row + j] * (g / (1.f + expf(-g)));
+    y[row + j] = v;
+    ss += v * v;
+  }
+  for (int o = 16; o > 0; o >>= 1) ss += __shfl_xor_sync(0xffffffffu, ss, o);
+  if (threadIdx.x % 32 == 0) warp_sums[threadIdx.x / 32] = ss;
+  __syncthreads();
+  float total = 0.f;
+  for (int i = 0; i < kThreads / 32; ++i) total += warp_sums[i];
+  const float inv = rsqrtf(total / group + eps);
+  for (int j = threadIdx.x; j < group; j += kThreads) y[row + j] = (y[row + j] * inv) * w[w0 + j];
+}
+
+}  // namespace
+
+extern "C" int sy_gated_rmsnorm(const float* x, const float* z, const float* w, float* y, int n, int d, float eps, int group) {
+  if (n <= 0 || d <= 0) return cudaSuccess;
+  gated_rmsnorm_kernel<<<dim3(n, d / group), kThreads, 0, sy_stream_handle()>>>(x, z, w, y, d, group, eps);
   return cudaGetLastError();
 }

@@ -1,8 +1,6 @@
 import type { CausalLM } from "./models/causal-lm.ts";
+import type { SamplerOptions } from "./sampling.ts";
 import type { StopMatcher } from "./stop-sequences.ts";
-
-/** Picks the next token id from a row of logits [vocab] (see createSampler in sampling.ts). */
-export type Sampler = (logits: Float32Array) => number;
 
 /** Turns token ids back into text (a TextTokenizer satisfies it). */
 export interface Detokenizer {
@@ -14,7 +12,8 @@ export interface Detokenizer {
 export interface GenerateOptions {
   /** the most tokens to generate (generation also ends at the model's context length) */
   maxTokens: number;
-  sample: Sampler;
+  /** how each next token is drawn, on the model's backend */
+  sampling: SamplerOptions;
   /** cuts the text at a stop sequence (createStopMatcher; one with no sequences never stops) */
   stop: StopMatcher;
   /** keep going past end-of-sequence tokens (benchmarks, load tests) */
@@ -23,6 +22,8 @@ export interface GenerateOptions {
   pause?: () => Promise<void>;
   /** prompt tokens per prefill forward call: bounds how long one call holds the thread (default 512) */
   prefillChunk?: number;
+  /** the most tokens the model state holds (its KV-cache capacity); default: prompt + maxTokens */
+  capacity?: number;
 }
 
 export type FinishReason = "stop" | "length";
@@ -58,11 +59,12 @@ class IncrementalDecoder {
 }
 
 /**
- * Generates from `promptIds`: one prefill forward, then one decode forward per token, sampling each next token,
+ * Generates from `promptIds`: prefill forwards, then one device-resident decode step per token (the token is
+ * sampled on the backend; only its id is read back),
  * ending at an EOS token, a stop sequence (both "stop"), max_tokens or the context length (both "length").
  * Stopping early (break out of for-await) frees everything; nothing outlives the generator.
  * @example
- *   for await (const ev of generate(model, tokenizer, ids, { maxTokens: 32, sample, stop })) if (ev.type === "text") out += ev.text;
+ *   for await (const ev of generate(model, tokenizer, ids, { maxTokens: 32, sampling: { temperature: 0 }, stop })) if (ev.type === "text") out += ev.text;
  */
 export async function* generate(
   model: CausalLM,
@@ -77,21 +79,26 @@ export async function* generate(
   }
   const eos = new Set(opts.ignoreEos ? [] : tokenizer.eosTokenIds);
   const decoder = new IncrementalDecoder(tokenizer);
-  const state = model.newState();
+  // Prompt plus generated tokens never exceed the context: the last sampled token needs a position too.
+  const budget = Math.min(opts.maxTokens, context - promptIds.length);
+  const state = model.newState(opts.capacity ?? Math.min(context, promptIds.length + Math.max(1, budget)));
+  const { ops } = model;
+  ops.configureSampler(state.next.sampler, opts.sampling);
   const chunk = Math.max(1, opts.prefillChunk ?? 512);
-  let logits = model.forward(promptIds.slice(0, chunk), state); // [vocab]
-  for (let at = chunk; at < promptIds.length; at += chunk) {
-    await opts.pause?.();
-    logits = model.forward(promptIds.slice(at, at + chunk), state);
+  for (let at = 0; at < promptIds.length; at += chunk) {
+    if (at > 0) await opts.pause?.();
+    const logits = model.forward(promptIds.slice(at, at + chunk), state); // [1, vocab]
+    // logits live until the next forward on this backend: draw from them before anything else runs
+    if (at + chunk >= promptIds.length) model.sample(logits, state);
   }
   const tokenIds: number[] = [];
   let generated = 0;
   let finishReason: FinishReason = "length";
   let stoppedBySequence = false;
-  // Prompt plus generated tokens never exceed the context: the last sampled token needs a position too.
-  const budget = Math.min(opts.maxTokens, context - promptIds.length);
   while (generated < budget) {
-    const next = opts.sample(logits.data);
+    const next = (await ops.read(state.next.token))[0]!;
+    // GPU samplers mark a row they cannot draw from (NaN logits, or all −∞) with −1
+    if (next < 0) throw new RangeError("the model produced logits no token can be sampled from (NaN or all −Infinity)");
     if (eos.has(next)) {
       finishReason = "stop";
       break;
@@ -106,7 +113,7 @@ export async function* generate(
       break;
     }
     if (generated >= budget) break;
-    logits = model.forward([next], state);
+    model.step(state);
     await opts.pause?.();
   }
   if (!stoppedBySequence) {

@@ -8,12 +8,6 @@ export interface Throughput {
   decodeMsPerTok: number;
 }
 
-function argmax(x: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < x.length; i++) if ((x[i] ?? -Infinity) > (x[best] ?? -Infinity)) best = i;
-  return best;
-}
-
 function median(xs: readonly number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -30,22 +24,27 @@ export function benchmarkPromptIds(n: number, vocab: number): number[] {
 }
 
 /**
- * Times one prefill of `promptTokens` fixed pseudo-random ids, then `decodeSteps` greedy decode steps (one token per
- * forward call) on a fresh state. What the tier reports as a card's calibration and the throughput bench tabulates.
+ * Times one prefill of `promptTokens` fixed pseudo-random ids (through the first sampled token), then
+ * `decodeSteps` greedy decode steps, each read back as the tier's generate loop does, on a fresh state. What the
+ * tier reports as a card's calibration and the throughput bench tabulates.
  * @example
- *   const { decodeTokPerS } = measureThroughput(model, 1024, 32);
+ *   const { decodeTokPerS } = await measureThroughput(model, 1024, 32);
  */
-export function measureThroughput(model: CausalLM, promptTokens: number, decodeSteps: number): Throughput {
+export async function measureThroughput(model: CausalLM, promptTokens: number, decodeSteps: number): Promise<Throughput> {
   if (!(promptTokens >= 1 && decodeSteps >= 1)) throw new RangeError("measureThroughput needs at least one prompt token and one decode step");
-  const state = model.newState();
+  const { ops } = model;
+  const state = model.newState(promptTokens + decodeSteps);
+  ops.configureSampler(state.next.sampler, { temperature: 0 });
   const ids = benchmarkPromptIds(promptTokens, model.facts.vocabSize);
   const t0 = performance.now();
-  let logits = model.forward(ids, state); // [vocab]
+  model.sample(model.forward(ids, state), state);
+  await ops.read(state.next.token);
   const prefillMs = performance.now() - t0;
   const steps: number[] = [];
   for (let i = 0; i < decodeSteps; i++) {
     const t = performance.now();
-    logits = model.forward([argmax(logits.data)], state);
+    model.step(state);
+    await ops.read(state.next.token);
     steps.push(performance.now() - t);
   }
   // A step under the timer's resolution reads 0 ms; floor it so the rate stays finite.

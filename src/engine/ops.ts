@@ -1,8 +1,17 @@
-import type { Tensor } from "./tensor.ts";
+import type { SamplerOptions } from "./sampling.ts";
+import type { StoredTensor, Tensor } from "./tensor.ts";
+
+/** The backends the engine has. */
+export type BackendName = "cpu" | "cuda" | "webgpu";
 
 /**
  * The one op interface every model graph calls. Backends (cpu | webgpu | cuda) implement it; the CPU backend
  * (src/engine/backends/cpu) is the reference every other backend is tested against.
+ *
+ * Tensors belong to the backend that made them: an op given another backend's tensor fails naming both, and
+ * nothing crosses between host and device except through the named crossings below (weights and token ids in;
+ * values, sampled ids and logprobs out). Activations an op returns live until the backend's next `beginStep`:
+ * a model reads what it needs (logits, sampled ids) before it starts another step.
  *
  * Layout convention: row-major, sequence first. Letters used in the shapes below:
  *   n  tokens in this call          t  tokens in a KV cache        k  input features    m  output features
@@ -11,10 +20,50 @@ import type { Tensor } from "./tensor.ts";
  * Ops never mutate their inputs, except the state arguments documented as updated in place.
  */
 export interface Ops {
+  readonly name: BackendName;
+
+  // ── host ↔ device crossings ─────────────────────────────────────────────────────────────────────────────
+  /**
+   * A weight in, once at load. `matrix` weights (linear's w, embedding tables, stacked experts) keep their
+   * stored dtype on GPU backends and are computed with f32 accumulation; all other weights become f32. The CPU
+   * backend widens everything to f32.
+   */
+  weight(t: StoredTensor, use: "matrix" | "vector"): Tensor;
+  /** Token ids in: ids [n], each an integer in [0, 2²⁴). */
+  tokens(ids: readonly number[]): Tensor;
+  /** A tensor's values out, as f32 (ids come back as exact integers), once the device has computed them. */
+  read(t: Tensor): Promise<Float32Array>;
+  /** Free and total device memory in bytes; null for the CPU (host memory). */
+  memory(): { free: number; total: number } | null;
+
+  // ── steps and state ─────────────────────────────────────────────────────────────────────────────────────
+  /** Starts a forward step: activations of the step before are dead from here on (GPU arenas reset). */
+  beginStep(): void;
+  /**
+   * Runs `step` now, or replays a recording of it: GPU backends record the work `step` launches (a CUDA graph)
+   * the second time a key is seen and replay it from then on. `step` must launch the same work each call and
+   * read everything that changes (token ids, positions, sampler settings) from device tensors; host bookkeeping
+   * belongs outside it.
+   */
+  replay(key: object, step: () => void): void;
+  /** A zero tensor that lives until dropped with the object that holds it (states, caches, counters). */
+  zeros(shape: readonly number[]): Tensor;
+  /** A sequence position counter [1] starting at 0, kept on the device. */
+  newPosition(): Tensor;
+  /** pos += n, on the device. */
+  advance(pos: Tensor, n: number): void;
+
+  // ── views ───────────────────────────────────────────────────────────────────────────────────────────────
+  /** The same elements with another shape of equal size (no copy). */
+  reshape(x: Tensor, shape: readonly number[]): Tensor;
+  /** Rows [start, start + count) of x [n, k] → [count, k] (no copy). */
+  rows(x: Tensor, start: number, count: number): Tensor;
+
+  // ── dense ops ───────────────────────────────────────────────────────────────────────────────────────────
   /** y = x·Wᵀ (+ b), a PyTorch nn.Linear: x [n, k], w [m, k], b [m] → [n, m] */
   linear(x: Tensor, w: Tensor, b?: Tensor): Tensor;
-  /** Rows of an embedding table: table [v, d], ids (each < v) → [n, d] */
-  embedding(table: Tensor, ids: readonly number[]): Tensor;
+  /** Rows of an embedding table: table [v, d], ids [n] (each < v) → [n, d] */
+  embedding(table: Tensor, ids: Tensor): Tensor;
   /** Columns [start, start + width) of every row: x [n, k] → [n, width] (splits fused projections) */
   sliceCols(x: Tensor, start: number, width: number): Tensor;
 
@@ -46,9 +95,17 @@ export interface Ops {
   siluMul(gate: Tensor, up: Tensor): Tensor;
   /** Softmax over the last dim: x [n, c] → [n, c] */
   softmax(x: Tensor): Tensor;
-  /** The k largest entries of each row, largest first (ties: lower index first): x [n, c] → values [n, k], indices [n·k] */
-  topk(x: Tensor, k: number): { values: Tensor; indices: Int32Array };
+  /** The k largest entries of each row, largest first (ties: lower index first): x [n, c] → values, ids [n, k] */
+  topk(x: Tensor, k: number): { values: Tensor; indices: Tensor };
+  /**
+   * A mixture of SwiGLU experts applied to routed tokens (Jamba's sparse MoE): for every token t,
+   *   y[t] = Σⱼ weights[t, j] · down_e(silu(gate_e·x[t]) ⊙ up_e·x[t]),  e = indices[t, j],
+   * the sum taken over experts in index order. x [n, d], gate, up [e, f, d], down [e, d, f] (matrices),
+   * indices, weights [n, j] → [n, d]
+   */
+  experts(x: Tensor, gate: Tensor, up: Tensor, down: Tensor, indices: Tensor, weights: Tensor): Tensor;
 
+  // ── sequence mixers ─────────────────────────────────────────────────────────────────────────────────────
   /**
    * Causal depthwise conv1d (PyTorch Conv1d, groups = channels, left padding kernel−1), continuing from `state`:
    * x [n, d], w [d, kw], b [d] | undefined, state [d, kw−1] (the previous kw−1 inputs, oldest first; zeros at start)
@@ -56,7 +113,7 @@ export interface Ops {
    */
   conv1dCausal(x: Tensor, w: Tensor, b: Tensor | undefined, state: Tensor): Tensor;
   /**
-   * Mamba-1 selective scan, sequential in n (O(n)), continuing from `state`:
+   * Mamba-1 selective scan, continuing from `state`:
    *   hₜ = exp(Δₜ·A) ⊙ hₜ₋₁ + Δₜ·Bₜ·uₜ ;  yₜ = hₜ·Cₜ + D·uₜ
    * u, delta [n, d] (delta already softplus'ed), A [d, s], B, C [n, s], D [d], state [d, s] → y [n, d].
    * Updates state in place. One token (n = 1) is the decode step.
@@ -71,36 +128,48 @@ export interface Ops {
   ssdScan(x: Tensor, dt: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor): Tensor;
 
   /**
-   * Rotary embedding (HF rotate_half convention) on the first r = 2·|invFreq| dims of every head, positions
-   * start, start+1, …: x [n, h, hd], invFreq [r/2] → [n, h, hd]; cos/sin are multiplied by attentionScaling.
+   * Rotary embedding (HF rotate_half convention) on the first r = 2·|invFreq| dims of every head, at positions
+   * pos, pos+1, … (pos [1] read on the device): x [n, h, hd], invFreq [r/2] → [n, h, hd]; cos/sin are multiplied
+   * by attentionScaling.
    */
-  rope(x: Tensor, start: number, invFreq: Tensor, attentionScaling: number): Tensor;
+  rope(x: Tensor, pos: Tensor, invFreq: Tensor, attentionScaling: number): Tensor;
 
-  /** An empty, growable KV cache for one attention layer. */
-  newKvCache(kvHeads: number, headDim: number): KvCache;
-  /** Appends keys and values: k, v [n, kvHeads·headDim]. Grows the cache (amortised doubling). */
-  kvAppend(cache: KvCache, k: Tensor, v: Tensor): void;
+  /** An empty KV cache for one attention layer, holding at most `capacity` tokens. */
+  newKvCache(kvHeads: number, headDim: number, capacity: number): KvCache;
+  /** Writes keys and values k, v [n, kvHeads·headDim] at rows pos … pos+n−1 (pos [1], read on the device). */
+  kvAppend(cache: KvCache, k: Tensor, v: Tensor, pos: Tensor): void;
   /**
-   * Causal scaled-dot-product attention with grouped KV heads over a cache that already holds these n tokens
-   * (query i sits at position cache.length − n + i and sees keys 0 … that position). Streams over keys: memory
-   * O(t), never n×t. q [n, h, hd], h % kvHeads = 0 → [n, h·hd].
+   * Causal scaled-dot-product attention with grouped KV heads over a cache that already holds these n tokens at
+   * rows pos … pos+n−1 (query i sees keys 0 … pos+i). Streams over keys: memory O(t), never n×t.
+   * q [n, h, hd], h % kvHeads = 0 → [n, h·hd].
    */
-  attention(q: Tensor, cache: KvCache, scale: number): Tensor;
+  attention(q: Tensor, cache: KvCache, pos: Tensor, scale: number): Tensor;
 
-  /** Rows of x by index: x [n, d], rows [m] → [m, d] (MoE dispatch) */
-  gatherRows(x: Tensor, rows: Int32Array): Tensor;
-  /** out[rows[i]] += weights[i] · src[i] in place: out [n, d], src [m, d], rows, weights [m] (MoE combine) */
-  scatterAddRows(out: Tensor, src: Tensor, rows: Int32Array, weights: Float32Array): void;
+  // ── sampling and scoring, on the device ─────────────────────────────────────────────────────────────────
+  /** A sampler slot: its settings and random stream live with the backend (on the device for GPUs). */
+  newSampler(): SamplerSlot;
+  /** Sets a slot's settings and seeds its stream (RangeError on invalid settings). */
+  configureSampler(slot: SamplerSlot, opts: SamplerOptions): void;
+  /**
+   * Draws the next token from logits [1, v] as the slot's settings say, writing its id into `token` [1] and
+   * ln p(token) (under the unfiltered softmax at temperature 1) into `logprob` [1].
+   */
+  sample(logits: Tensor, slot: SamplerSlot, token: Tensor, logprob: Tensor): void;
+  /** ln softmax(logits[i])[targets[i]] for every row: logits [n, v], targets [n] → [n] */
+  tokenLogprobs(logits: Tensor, targets: Tensor): Tensor;
+}
+
+/** An opaque sampler slot made by Ops.newSampler. */
+export interface SamplerSlot {
+  readonly backend: BackendName;
 }
 
 /**
- * Keys and values of one attention layer. Rows [0, length) of keys/values hold the tokens seen so far; the
- * rest is spare capacity. keys, values [capacity, kvHeads·headDim].
+ * Keys and values of one attention layer, rows [0, capacity): keys, values [capacity, kvHeads·headDim]. The
+ * tokens held so far are the sequence position's; a backend may allocate the rows lazily.
  */
 export interface KvCache {
   readonly kvHeads: number;
   readonly headDim: number;
-  keys: Tensor;
-  values: Tensor;
-  length: number;
+  readonly capacity: number;
 }

@@ -1,4 +1,5 @@
 import type { CausalLM } from "./models/causal-lm.ts";
+import { PREFILL_SLICE } from "./models/decoder-stack.ts";
 
 /** One token of a scored sequence. */
 export interface TokenScore {
@@ -26,19 +27,11 @@ export interface ScoreOptions {
   pause?: () => Promise<void>;
 }
 
-/** ln softmax(row)[target], in f64 with the max subtracted first so large logits cannot overflow. */
-function logSoftmaxAt(logits: Float32Array, offset: number, vocab: number, target: number): number {
-  let max = -Infinity;
-  for (let j = 0; j < vocab; j++) max = Math.max(max, logits[offset + j] ?? -Infinity);
-  let sum = 0;
-  for (let j = 0; j < vocab; j++) sum += Math.exp((logits[offset + j] ?? -Infinity) - max);
-  return (logits[offset + target] ?? -Infinity) - max - Math.log(sum);
-}
-
 /**
  * Scores `ids` under `model` (teacher forcing): the logprob of every token given the ones before it, and the
  * mean NLL over tokens 1..n−1 (what Tryage-style routing calls the model's loss on the text).
- * Runs in chunks so a long text never holds more than chunkSize rows of logits.
+ * Runs in chunks so a long text never holds more than chunkSize rows of logits; the log-softmax is taken on the
+ * backend and only the per-token logprobs are read back.
  * @example
  *   const { meanNll } = await scoreSequence(model, tokenizer.encode("Hello there"), (id) => tokenizer.decode([id]));
  */
@@ -53,16 +46,16 @@ export async function scoreSequence(
   for (const id of ids) {
     if (!Number.isInteger(id) || id < 0 || id >= vocab) throw new RangeError(`token id ${id} is outside the vocabulary (0..${vocab - 1})`);
   }
-  const chunk = Math.max(1, opts.chunkSize ?? 256);
-  const state = model.newState();
+  const chunk = Math.min(PREFILL_SLICE, Math.max(1, opts.chunkSize ?? 256));
+  const { ops } = model;
+  const state = model.newState(ids.length);
   const logprobs: (number | null)[] = [null];
   // Row i of a chunk's logits predicts the token after position start + i.
   for (let start = 0; start < ids.length - 1; start += chunk) {
-    const piece = ids.slice(start, Math.min(start + chunk, ids.length - 1));
-    const logits = model.forward(piece, state, { allLogits: true }); // [piece, vocab]
-    for (let i = 0; i < piece.length; i++) {
-      logprobs.push(logSoftmaxAt(logits.data, i * vocab, vocab, ids[start + i + 1] ?? 0));
-    }
+    const end = Math.min(start + chunk, ids.length - 1);
+    const logits = model.forward(ids.slice(start, end), state, { allLogits: true }); // [piece, vocab]
+    const targets = ops.tokens(ids.slice(start + 1, end + 1)); // [piece]
+    for (const lp of await ops.read(ops.tokenLogprobs(logits, targets))) logprobs.push(lp);
     await opts.pause?.();
   }
   let nll = 0;

@@ -10,6 +10,8 @@ export interface TierDeps {
   metrics: TierMetrics;
   /** max_tokens when a request gives none (still capped by the context left) */
   defaultMaxTokens: number;
+  /** tokens one request's KV cache holds; a longer request to a model with attention layers is refused */
+  kvTokens: number;
 }
 
 /** The one Hono Env of the tier app. */

@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import { type GenerationEvent, generate } from "../engine/generate.ts";
 import type { ModelHost } from "../engine/model-host.ts";
-import { createSampler } from "../engine/sampling.ts";
 import { createStopMatcher } from "../engine/stop-sequences.ts";
 import type { AppEnv, TierDeps } from "./app-env.ts";
 import type { ResponseIdentity, ResponseShape, Usage } from "./openai-shapes.ts";
@@ -34,18 +33,33 @@ async function pauseUnlessGone(signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();
 }
 
-/** max_tokens for a job: the request's, else the tier default; refused when prompt + max_tokens exceed the context. */
-function tokenBudget(job: GenerationJob, defaultMaxTokens: number): number {
+/**
+ * max_tokens for a job: the request's, else the tier default; refused (400, before any work) when prompt +
+ * max_tokens exceed the context, or the KV-cache capacity for models with attention layers.
+ */
+function tokenBudget(job: GenerationJob, defaultMaxTokens: number, kvTokens: number): number {
   const context = job.host.card.contextLength;
   const left = context - job.promptIds.length;
   if (left <= 0) {
     throw new TierError("context_length_exceeded", `the prompt has ${job.promptIds.length} tokens; model '${job.host.id}' has a context of ${context}`, "messages");
   }
-  if (job.maxTokens === null) return Math.min(defaultMaxTokens, left);
-  if (job.maxTokens > left) {
+  if (job.maxTokens !== null && job.maxTokens > left) {
     throw new TierError("context_length_exceeded", `the prompt (${job.promptIds.length} tokens) plus max_tokens (${job.maxTokens}) exceed model '${job.host.id}''s context of ${context}`, "max_tokens");
   }
-  return job.maxTokens;
+  const budget = job.maxTokens ?? Math.min(defaultMaxTokens, left);
+  checkKvCapacity(job.host, job.promptIds.length + budget, kvTokens, job.maxTokens === null ? "messages" : "max_tokens");
+  return budget;
+}
+
+/** Refuses a request whose tokens would overflow the KV cache of a model with attention layers (--kv-tokens). */
+export function checkKvCapacity(host: ModelHost, tokens: number, kvTokens: number, param: string): void {
+  if (host.card.attentionLayers > 0 && tokens > kvTokens) {
+    throw new TierError(
+      "context_length_exceeded",
+      `the request needs ${tokens} tokens of KV cache; the tier holds ${kvTokens} per request for model '${host.id}' (--kv-tokens)`,
+      param,
+    );
+  }
 }
 
 function usageOf(done: Extract<GenerationEvent, { type: "done" }>): Usage {
@@ -59,7 +73,7 @@ const sse = (obj: object | string) => `data: ${typeof obj === "string" ? obj : J
  * `data: [DONE]`. The slot is held until the last token (or the client leaves), and released exactly once.
  */
 export async function respondWithGeneration(c: Context<AppEnv>, deps: TierDeps, job: GenerationJob, shape: ResponseShape): Promise<Response> {
-  const maxTokens = tokenBudget(job, deps.defaultMaxTokens);
+  const maxTokens = tokenBudget(job, deps.defaultMaxTokens, deps.kvTokens);
   const slot = await deps.scheduler.acquire(job.host.id, c.req.raw.signal);
   let released = false;
   const finish = (usage: Usage | null) => {
@@ -76,7 +90,7 @@ export async function respondWithGeneration(c: Context<AppEnv>, deps: TierDeps, 
   try {
     events = generate(job.host.model, job.host.tokenizer, job.promptIds, {
       maxTokens,
-      sample: createSampler({ temperature: job.temperature, topP: job.topP ?? undefined, topK: job.topK ?? undefined, seed: job.seed ?? undefined }),
+      sampling: { temperature: job.temperature, topP: job.topP ?? undefined, topK: job.topK ?? undefined, seed: job.seed ?? undefined },
       stop: createStopMatcher(job.stop),
       ignoreEos: job.ignoreEos,
       pause: job.stream ? yieldToEventLoop : () => pauseUnlessGone(c.req.raw.signal),

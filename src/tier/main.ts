@@ -1,8 +1,9 @@
 /**
  * The inference tier's entry point (Deno): `deno run -A src/tier/main.ts --models <dirs> --port 8788`.
- * Loads every model on the CPU backend, serves the Hono app, and drains running requests on SIGINT/SIGTERM.
+ * Opens the backend `--backend` names (auto: cuda, then webgpu, then cpu), loads every model on it, serves the Hono
+ * app, and drains running requests on SIGINT/SIGTERM.
  */
-import { cpuOps } from "../engine/backends/cpu/index.ts";
+import { selectBackend } from "../engine/backends/select-backend.ts";
 import { findModelDirs } from "../engine/model-dirs.ts";
 import { calibratedCard, loadModelHost, type ModelHost } from "../engine/model-host.ts";
 import { TierMetrics } from "./metrics.ts";
@@ -30,21 +31,25 @@ async function start(): Promise<void> {
     console.error(`${err instanceof Error ? err.message : String(err)}\n${tierUsage}`);
     Deno.exit(2);
   }
+  const backend = await selectBackend(opts.backend);
+  for (const reason of backend.fellBack) console.log(`[tier] backend ${reason}; trying the next`);
+  console.log(`[tier] backend ${backend.description}`);
   const hosts = new Map<string, ModelHost>();
   for (const dir of await findModelDirs(opts.models)) {
-    const host = await loadModelHost(dir, cpuOps);
+    const host = await loadModelHost(dir, backend.ops);
     if (hosts.has(host.id)) throw new Error(`two model dirs share the id '${host.id}': ${hosts.get(host.id)?.dir} and ${dir}`);
     hosts.set(host.id, host);
-    console.log(`[tier] loaded ${host.id} (${host.card.architecture}, ${host.card.family}, ${host.card.params} params)`);
+    const s = host.serving;
+    console.log(`[tier] loaded ${host.id} (${host.card.architecture}, ${host.card.family}, ${host.card.params} params) on ${s.backend} in ${s.dtype}`);
     // A calibration stated in switchyard-card.json is kept.
     if (opts.calibrate > 0 && host.card.calibration === null) {
-      host.card = calibratedCard(host, opts.calibrate);
+      host.card = await calibratedCard(host, opts.calibrate);
       const c = host.card.calibration;
       console.log(`[tier] calibrated ${host.id}: prefill ${c?.prefillTokPerS.toFixed(0)} tok/s, decode ${c?.decodeTokPerS.toFixed(0)} tok/s at ${opts.calibrate} tokens`);
     }
   }
   const scheduler = new Scheduler({ concurrency: opts.concurrency, maxQueue: opts.maxQueue, maxWaitMs: opts.maxWaitMs });
-  const app = createTierApp({ hosts, scheduler, metrics: new TierMetrics(), defaultMaxTokens: opts.defaultMaxTokens });
+  const app = createTierApp({ hosts, scheduler, metrics: new TierMetrics(), defaultMaxTokens: opts.defaultMaxTokens, kvTokens: opts.kvTokens });
   const server = Deno.serve(
     {
       hostname: opts.host,

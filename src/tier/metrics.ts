@@ -13,6 +13,8 @@ interface Histogram {
 /** Load of one model at scrape time, read from the scheduler. */
 export interface ModelLoad {
   model: string;
+  /** where and in what dtype the model computes */
+  serving: { backend: string; dtype: string; weightBytes: number };
   running: number;
   queued: number;
 }
@@ -71,6 +73,12 @@ export class TierMetrics {
     out.push("# HELP switchyard_tier_tokens_total Tokens processed, by model and kind (prompt or completion).");
     out.push("# TYPE switchyard_tier_tokens_total counter");
     for (const c of this.tokens.values()) out.push(`switchyard_tier_tokens_total${formatLabels(c.labels)} ${c.value}`);
+    out.push("# HELP switchyard_tier_model_info The backend and dtype serving each model (always 1).");
+    out.push("# TYPE switchyard_tier_model_info gauge");
+    for (const l of loads) out.push(`switchyard_tier_model_info${formatLabels({ model: l.model, backend: l.serving.backend, dtype: l.serving.dtype })} 1`);
+    out.push("# HELP switchyard_tier_model_weight_bytes Device bytes the model's weights take (0 on the CPU).");
+    out.push("# TYPE switchyard_tier_model_weight_bytes gauge");
+    for (const l of loads) out.push(`switchyard_tier_model_weight_bytes${formatLabels({ model: l.model })} ${l.serving.weightBytes}`);
     out.push("# HELP switchyard_tier_queue_depth Requests waiting for a model.");
     out.push("# TYPE switchyard_tier_queue_depth gauge");
     for (const l of loads) out.push(`switchyard_tier_queue_depth${formatLabels({ model: l.model })} ${l.queued}`);

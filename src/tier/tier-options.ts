@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { BACKEND_CHOICES, type BackendChoice } from "../engine/backends/select-backend.ts";
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
@@ -21,6 +22,10 @@ export const TierOptionsSchema = z.object({
   drainMs: int(0).default(10_000),
   /** prompt tokens to measure each model's throughput at on startup (the card's calibration); 0 = off */
   calibrate: int(0).default(0),
+  /** which backend computes: auto tries cuda, then webgpu, then cpu */
+  backend: z.enum(BACKEND_CHOICES as [BackendChoice, ...BackendChoice[]]).default("auto"),
+  /** tokens one request's KV cache holds (prompt + max_tokens); attention models refuse longer requests */
+  kvTokens: int(1).default(32_768),
 });
 export type TierOptions = z.infer<typeof TierOptionsSchema>;
 
@@ -34,7 +39,9 @@ export const tierUsage = `options:
   --max-wait-ms <n>         queue wait before 503                                 [120000]
   --default-max-tokens <n>  max_tokens when a request sets none                   [256]
   --drain-ms <n>            shutdown grace for running requests                   [10000]
-  --calibrate <n>           measure tokens/s at an n-token prompt on startup      [0: off]`;
+  --calibrate <n>           measure tokens/s at an n-token prompt on startup      [0: off]
+  --backend <name>          auto | cuda | webgpu | cpu (auto: cuda, webgpu, cpu)  [auto]
+  --kv-tokens <n>           KV-cache capacity per request, in tokens              [32768]`;
 
 /** Parses tier flags; unknown flags and bad values throw an error that names them. */
 export function parseTierOptions(argv: readonly string[]): TierOptions {
@@ -51,6 +58,8 @@ export function parseTierOptions(argv: readonly string[]): TierOptions {
       "default-max-tokens": { type: "string" },
       "drain-ms": { type: "string" },
       calibrate: { type: "string" },
+      backend: { type: "string" },
+      "kv-tokens": { type: "string" },
     },
   });
   const parsed = TierOptionsSchema.safeParse({
@@ -63,6 +72,8 @@ export function parseTierOptions(argv: readonly string[]): TierOptions {
     defaultMaxTokens: values["default-max-tokens"],
     drainMs: values["drain-ms"],
     calibrate: values.calibrate,
+    backend: values.backend,
+    kvTokens: values["kv-tokens"],
   });
   if (!parsed.success) {
     throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0]).replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`)}: ${i.message}`).join("; "));

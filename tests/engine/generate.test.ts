@@ -5,7 +5,6 @@ import { cpuOps } from "../../src/engine/backends/cpu/index.ts";
 import { loadCheckpoint } from "../../src/engine/checkpoint/load-checkpoint.ts";
 import { type GenerateOptions, type GenerationEvent, generate } from "../../src/engine/generate.ts";
 import { createModel } from "../../src/engine/models/registry.ts";
-import { createSampler } from "../../src/engine/sampling.ts";
 import { createStopMatcher } from "../../src/engine/stop-sequences.ts";
 
 const FIXTURES = join(import.meta.dirname, "../fixtures/reference");
@@ -27,7 +26,7 @@ type Done = Extract<GenerationEvent, { type: "done" }>;
 async function run(f: Awaited<ReturnType<typeof fixture>>, prompt: number[], opts: Partial<GenerateOptions>) {
   let text = "";
   let done: Done | undefined;
-  const options: GenerateOptions = { maxTokens: 16, sample: createSampler({ temperature: 0 }), stop: createStopMatcher([]), ...opts };
+  const options: GenerateOptions = { maxTokens: 16, sampling: { temperature: 0 }, stop: createStopMatcher([]), ...opts };
   for await (const ev of generate(f.model, f.tokenizer, prompt, options)) {
     if (ev.type === "text") text += ev.text;
     else done = ev;
@@ -47,14 +46,14 @@ describe("generate", () => {
   it("streams exactly the decoded text of the generated ids", async () => {
     const f = await fixture("llama");
     const prompt = f.tokenizer.encode("Once upon a time");
-    const { text, done } = await run(f, prompt, { sample: createSampler({ temperature: 1, seed: 5 }), maxTokens: 24, ignoreEos: true });
+    const { text, done } = await run(f, prompt, { sampling: { temperature: 1, seed: 5 }, maxTokens: 24, ignoreEos: true });
     expect(text).toBe(f.tokenizer.decode(done.tokenIds, { skipSpecialTokens: true }));
   });
 
   it("repeats itself with the same seed and differs with another", async () => {
     const f = await fixture("bamba");
     const prompt = f.tokenizer.encode("Hello");
-    const sampled = (seed: number) => run(f, prompt, { sample: createSampler({ temperature: 1, seed }), maxTokens: 24, ignoreEos: true });
+    const sampled = (seed: number) => run(f, prompt, { sampling: { temperature: 1, seed }, maxTokens: 24, ignoreEos: true });
     const [a, b, c] = [await sampled(42), await sampled(42), await sampled(43)];
     expect(a.done.tokenIds).toEqual(b.done.tokenIds);
     expect(a.done.tokenIds).not.toEqual(c.done.tokenIds);
@@ -81,7 +80,7 @@ describe("generate", () => {
     const first = f.ref.greedy.new_ids[0] ?? 0;
     const tokenizer = { decode: f.tokenizer.decode.bind(f.tokenizer), eosTokenIds: [first] };
     let done: Done | undefined;
-    const opts: GenerateOptions = { maxTokens: 8, sample: createSampler({ temperature: 0 }), stop: createStopMatcher([]) };
+    const opts: GenerateOptions = { maxTokens: 8, sampling: { temperature: 0 }, stop: createStopMatcher([]) };
     for await (const ev of generate(f.model, tokenizer, f.ref.greedy.prompt_ids, opts)) if (ev.type === "done") done = ev;
     expect(done).toMatchObject({ finishReason: "stop", completionTokens: 0, tokenIds: [] });
   });

@@ -8,10 +8,11 @@ import { createModel } from "../../src/engine/models/registry.ts";
 describe("measureThroughput", () => {
   it("reports finite positive rates whose decode rate matches its step time", async () => {
     const model = createModel(await loadCheckpoint(join(import.meta.dirname, "../fixtures/reference/mamba")), cpuOps);
-    const t = measureThroughput(model, 16, 5);
+    const t = await measureThroughput(model, 16, 5);
+    expect(Object.keys(t).sort()).toEqual(["decodeMsPerTok", "decodeTokPerS", "prefillTokPerS"]);
     for (const v of Object.values(t)) expect(Number.isFinite(v) && v > 0).toBe(true);
     expect(t.decodeTokPerS * t.decodeMsPerTok).toBeCloseTo(1000, 6);
-    await expect(async () => measureThroughput(model, 0, 5)).rejects.toThrow(RangeError);
+    await expect(measureThroughput(model, 0, 5)).rejects.toThrow(RangeError);
   });
 
   it("uses the same prompt ids every time, inside the vocabulary", () => {

@@ -38,11 +38,13 @@ describe("TierMetrics", () => {
     m.addTokens("demo", "prompt", 12);
     m.addTokens("demo", "prompt", 3);
     m.addTokens("demo", "completion", 7);
-    const s = samples(m.render([{ model: "demo", running: 1, queued: 4 }]));
+    const s = samples(m.render([{ model: "demo", running: 1, queued: 4, serving: { backend: "cuda", dtype: "bf16", weightBytes: 2048 } }]));
     expect(s.get('switchyard_tier_tokens_total{model="demo",kind="prompt"}')).toBe(15);
     expect(s.get('switchyard_tier_tokens_total{model="demo",kind="completion"}')).toBe(7);
     expect(s.get('switchyard_tier_queue_depth{model="demo"}')).toBe(4);
     expect(s.get('switchyard_tier_running_requests{model="demo"}')).toBe(1);
+    expect(s.get('switchyard_tier_model_info{model="demo",backend="cuda",dtype="bf16"}')).toBe(1);
+    expect(s.get('switchyard_tier_model_weight_bytes{model="demo"}')).toBe(2048);
   });
 
   it("escapes quotes and backslashes in label values", () => {

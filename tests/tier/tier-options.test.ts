@@ -13,7 +13,15 @@ describe("parseTierOptions", () => {
       defaultMaxTokens: 256,
       drainMs: 10_000,
       calibrate: 0,
+      backend: "auto",
+      kvTokens: 32_768,
     });
+  });
+
+  it("takes a backend by name and a KV-cache capacity, and refuses others", () => {
+    expect(parseTierOptions(["--backend", "cuda", "--kv-tokens", "4096"])).toMatchObject({ backend: "cuda", kvTokens: 4096 });
+    expect(() => parseTierOptions(["--backend", "tpu"])).toThrow(/--backend/);
+    expect(() => parseTierOptions(["--kv-tokens", "0"])).toThrow(/--kv-tokens/);
   });
 
   it("reads --flag value and --flag=value forms", () => {

@@ -1,4 +1,4 @@
-import { numel, type Tensor, tensor } from "../tensor.ts";
+import { type HostTensor, numel, type StoredDtype, type StoredTensor, tensor } from "../tensor.ts";
 import { CheckpointError } from "./checkpoint-error.ts";
 import { narrowToBf16, narrowToF16, widenBf16, widenF16 } from "./half-float.ts";
 
@@ -9,8 +9,7 @@ import { narrowToBf16, narrowToF16, widenBf16, widenF16 } from "./half-float.ts"
  * data buffer exactly (no overlap, no gap, no trailing bytes) and each span must hold numel·sizeof(dtype) bytes.
  */
 
-/** Dtypes we widen to f32 on load. */
-export type StoredDtype = "F32" | "F16" | "BF16";
+export type { StoredDtype };
 
 /** Bytes per element of every dtype the format defines; only StoredDtype ones can be loaded. */
 const DTYPE_BYTES: Record<string, number> = {
@@ -44,7 +43,9 @@ export interface SafetensorsFile {
    * Decodes one tensor to f32; throws CheckpointError for an unknown name or a dtype we cannot load. Aligned F32
    * data is a view of the file's bytes, not a copy: weights are read-only.
    */
-  get(name: string): Tensor;
+  get(name: string): HostTensor;
+  /** The tensor as stored: f32 values, or raw f16/bf16 words (a view when aligned), for a backend to take. */
+  getStored(name: string): StoredTensor;
 }
 
 const isNonNegativeInt = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
@@ -126,13 +127,18 @@ function alignedCopy(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer as ArrayBuffer;
 }
 
-function decode(dtype: string, raw: Uint8Array): Float32Array {
+/** The span's elements as stored: f32 values or 16-bit words, zero-copy when aligned (headers pad to 8 bytes). */
+function elements(dtype: string, raw: Uint8Array): Float32Array | Uint16Array {
   if (dtype === "F32") {
-    // Zero-copy when the span is 4-byte aligned (the usual case: headers are padded to 8 bytes).
     return raw.byteOffset % 4 === 0 ? new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4) : new Float32Array(alignedCopy(raw));
   }
-  const words = raw.byteOffset % 2 === 0 ? new Uint16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2) : new Uint16Array(alignedCopy(raw));
-  return dtype === "F16" ? widenF16(words) : widenBf16(words);
+  return raw.byteOffset % 2 === 0 ? new Uint16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2) : new Uint16Array(alignedCopy(raw));
+}
+
+function decode(dtype: string, raw: Uint8Array): Float32Array {
+  const values = elements(dtype, raw);
+  if (values instanceof Float32Array) return values;
+  return dtype === "F16" ? widenF16(values) : widenBf16(values);
 }
 
 /**
@@ -150,16 +156,24 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFi
   }
   const data = bytes.subarray(dataStart);
   checkLayout(entries, data.byteLength, file);
+  const loadable = (name: string): TensorInfo => {
+    const e = entries.get(name);
+    if (!e) throw new CheckpointError(file, "not in this file", name);
+    if (!LOADABLE.includes(e.dtype)) throw new CheckpointError(file, `dtype ${e.dtype} is not supported (supported: ${LOADABLE.join(", ")})`, name);
+    return e;
+  };
   return {
     file,
     metadata,
     names: () => [...entries.keys()],
     info: (name) => entries.get(name),
     get(name) {
-      const e = entries.get(name);
-      if (!e) throw new CheckpointError(file, "not in this file", name);
-      if (!LOADABLE.includes(e.dtype)) throw new CheckpointError(file, `dtype ${e.dtype} is not supported (supported: ${LOADABLE.join(", ")})`, name);
+      const e = loadable(name);
       return tensor(e.shape, decode(e.dtype, data.subarray(e.begin, e.end)));
+    },
+    getStored(name) {
+      const e = loadable(name);
+      return { shape: e.shape, dtype: e.dtype as StoredDtype, values: elements(e.dtype, data.subarray(e.begin, e.end)) };
     },
   };
 }
@@ -167,7 +181,7 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFi
 /** A tensor to write and the dtype to store it in. */
 export interface TensorToWrite {
   dtype: StoredDtype;
-  tensor: Tensor;
+  tensor: HostTensor;
 }
 
 function encode(dtype: StoredDtype, data: Float32Array): Uint8Array {

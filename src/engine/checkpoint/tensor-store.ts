@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Tensor } from "../tensor.ts";
+import type { HostTensor, StoredTensor } from "../tensor.ts";
 import { CheckpointError } from "./checkpoint-error.ts";
 import { parsePythonJson } from "./python-json.ts";
 import { parseSafetensors, type SafetensorsFile } from "./safetensors.ts";
@@ -10,15 +10,38 @@ export interface TensorStore {
   names(): string[];
   has(name: string): boolean;
   /** Throws CheckpointError naming file and tensor when the tensor is missing or its shape is not `expectShape`. */
-  get(name: string, expectShape?: readonly number[]): Tensor;
+  get(name: string, expectShape?: readonly number[]): HostTensor;
+  /** The tensor as stored (f32 values or f16/bf16 words), for a backend to take; same checks as get(). */
+  getStored(name: string, expectShape?: readonly number[]): StoredTensor;
 }
 
 export const SINGLE_FILE = "model.safetensors";
 export const INDEX_FILE = "model.safetensors.index.json";
 
+/** Files are read in pieces of this size: runtimes cap one read (Deno's readFile at 2 GB), a buffer can be larger. */
+const READ_PIECE = 1 << 30;
+
+/** The whole file, read piecewise into one buffer so multi-gigabyte shards load too. */
+async function readWhole(path: string): Promise<Uint8Array> {
+  const file = await open(path, "r");
+  try {
+    const { size } = await file.stat();
+    if (size <= READ_PIECE) return await readFile(path);
+    const bytes = new Uint8Array(size);
+    for (let at = 0; at < size; ) {
+      const { bytesRead } = await file.read(bytes, at, Math.min(READ_PIECE, size - at), at);
+      if (bytesRead === 0) throw new Error(`the file ended at byte ${at} of ${size}`);
+      at += bytesRead;
+    }
+    return bytes;
+  } finally {
+    await file.close();
+  }
+}
+
 async function readBytes(path: string): Promise<Uint8Array | null> {
   try {
-    return await readFile(path);
+    return await readWhole(path);
   } catch (err) {
     if ((err as { code?: unknown }).code === "ENOENT") return null;
     throw new CheckpointError(path, `cannot be read (${err instanceof Error ? err.message : String(err)})`);
@@ -26,17 +49,21 @@ async function readBytes(path: string): Promise<Uint8Array | null> {
 }
 
 function storeOver(holder: Map<string, SafetensorsFile>, missingFile: string): TensorStore {
-  const cache = new Map<string, Tensor>();
+  const cache = new Map<string, HostTensor>();
+  const fileOf = (name: string, expectShape?: readonly number[]): SafetensorsFile => {
+    const file = holder.get(name);
+    if (!file) throw new CheckpointError(missingFile, "missing from the checkpoint", name);
+    const shape = file.info(name)?.shape ?? [];
+    if (expectShape && (shape.length !== expectShape.length || shape.some((d, i) => d !== expectShape[i]))) {
+      throw new CheckpointError(file.file, `shape [${shape.join(", ")}] does not match the expected [${expectShape.join(", ")}]`, name);
+    }
+    return file;
+  };
   return {
     names: () => [...holder.keys()],
     has: (name) => holder.has(name),
     get(name, expectShape) {
-      const file = holder.get(name);
-      if (!file) throw new CheckpointError(missingFile, "missing from the checkpoint", name);
-      const shape = file.info(name)?.shape ?? [];
-      if (expectShape && (shape.length !== expectShape.length || shape.some((d, i) => d !== expectShape[i]))) {
-        throw new CheckpointError(file.file, `shape [${shape.join(", ")}] does not match the expected [${expectShape.join(", ")}]`, name);
-      }
+      const file = fileOf(name, expectShape);
       let t = cache.get(name);
       if (!t) {
         t = file.get(name);
@@ -44,6 +71,7 @@ function storeOver(holder: Map<string, SafetensorsFile>, missingFile: string): T
       }
       return t;
     },
+    getStored: (name, expectShape) => fileOf(name, expectShape).getStored(name),
   };
 }
 

@@ -8,7 +8,7 @@
  *   Q  query heads             V  key/value heads (Q % V = 0) S  head dim
  */
 import type { Ops } from "../ops.ts";
-import { tensor, type Tensor } from "../tensor.ts";
+import { storedF32, type Tensor } from "../tensor.ts";
 import type { AttentionLayerState } from "./causal-lm.ts";
 import type { TokenMixer } from "./decoder-layer.ts";
 import type { RopeTable } from "./rope.ts";
@@ -43,40 +43,42 @@ export function loadAttention(ops: Ops, load: WeightLoader, prefix: string, c: A
   const qw = c.heads * c.headDim;
   const kvw = c.kvHeads * c.headDim;
   const w: AttentionWeights = {
-    q: load.take(`${prefix}q_proj.weight`, [qw, c.dModel]),
-    k: load.take(`${prefix}k_proj.weight`, [kvw, c.dModel]),
-    v: load.take(`${prefix}v_proj.weight`, [kvw, c.dModel]),
-    o: load.take(`${prefix}o_proj.weight`, [c.dModel, qw]),
+    q: load.takeMatrix(`${prefix}q_proj.weight`, [qw, c.dModel]),
+    k: load.takeMatrix(`${prefix}k_proj.weight`, [kvw, c.dModel]),
+    v: load.takeMatrix(`${prefix}v_proj.weight`, [kvw, c.dModel]),
+    o: load.takeMatrix(`${prefix}o_proj.weight`, [c.dModel, qw]),
     qBias: load.takeIf(c.bias, `${prefix}q_proj.bias`, [qw]),
     kBias: load.takeIf(c.bias, `${prefix}k_proj.bias`, [kvw]),
     vBias: load.takeIf(c.bias, `${prefix}v_proj.bias`, [kvw]),
     oBias: load.takeIf(c.bias, `${prefix}o_proj.bias`, [c.dModel]),
   };
+  const invFreq = c.rope ? ops.weight(storedF32(c.rope.invFreq), "vector") : undefined; // [r/2]
   return {
     kind: "attention",
-    run: (x, state, start) => attentionBlock(ops, w, c, x, state, start),
-    newState: () => ({ kind: "attention", kv: ops.newKvCache(c.kvHeads, c.headDim) }),
+    run: (x, state, pos) => attentionBlock(ops, w, c, invFreq, x, state, pos),
+    newState: (capacity) => ({ kind: "attention", kv: ops.newKvCache(c.kvHeads, c.headDim, capacity) }),
   };
 }
 
-/** Attention on x [n, D] whose first token sits at position `start`; appends to the KV cache → [n, D]. */
+/** Attention on x [n, D] whose first token sits at position pos [1]; writes into the KV cache → [n, D]. */
 function attentionBlock(
   ops: Ops,
   w: AttentionWeights,
   c: AttentionConfig,
+  invFreq: Tensor | undefined,
   x: Tensor,
   state: AttentionLayerState,
-  start: number,
+  pos: Tensor,
 ): Tensor {
   const n = x.shape[0]!;
-  let q = tensor([n, c.heads, c.headDim], ops.linear(x, w.q, w.qBias).data); // [n, Q, S]
-  let k = tensor([n, c.kvHeads, c.headDim], ops.linear(x, w.k, w.kBias).data); // [n, V, S]
+  let q = ops.reshape(ops.linear(x, w.q, w.qBias), [n, c.heads, c.headDim]); // [n, Q, S]
+  let k = ops.reshape(ops.linear(x, w.k, w.kBias), [n, c.kvHeads, c.headDim]); // [n, V, S]
   const v = ops.linear(x, w.v, w.vBias); // [n, V·S]
-  if (c.rope) {
-    q = ops.rope(q, start, c.rope.invFreq, c.rope.attentionScaling); // [n, Q, S]
-    k = ops.rope(k, start, c.rope.invFreq, c.rope.attentionScaling); // [n, V, S]
+  if (c.rope && invFreq) {
+    q = ops.rope(q, pos, invFreq, c.rope.attentionScaling); // [n, Q, S]
+    k = ops.rope(k, pos, invFreq, c.rope.attentionScaling); // [n, V, S]
   }
-  ops.kvAppend(state.kv, tensor([n, c.kvHeads * c.headDim], k.data), v); // cache [t, V·S]
-  const out = ops.attention(q, state.kv, 1 / Math.sqrt(c.headDim)); // [n, Q·S]
+  ops.kvAppend(state.kv, ops.reshape(k, [n, c.kvHeads * c.headDim]), v, pos); // cache [t, V·S]
+  const out = ops.attention(q, state.kv, pos, 1 / Math.sqrt(c.headDim)); // [n, Q·S]
   return ops.linear(out, w.o, w.oBias); // [n, D]
 }

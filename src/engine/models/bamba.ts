@@ -54,7 +54,7 @@ export function createBamba(raw: Record<string, unknown>, store: WeightStore, op
   cfg.ignore("mamba_chunk_size", "attention_dropout", "z_loss_coefficient");
   cfg.finish();
 
-  const weights = loadStackWeights(store, arch, { ...sizes, tied }, {
+  const weights = loadStackWeights(store, ops, arch, { ...sizes, tied }, {
     embed: "model.embed_tokens.weight",
     layers: "model.layers.",
     layer: (load, p, i) => ({

@@ -13,15 +13,16 @@ import type { AttentionLayerState, ModelState, SsmLayerState } from "./causal-lm
 export type TokenMixer =
   | {
       kind: "attention";
-      /** x [n, D] whose first token sits at position `start` → [n, D], appending to the KV cache */
-      run(x: Tensor, state: AttentionLayerState, start: number): Tensor;
-      newState(): AttentionLayerState;
+      /** x [n, D] whose first token sits at position pos [1] → [n, D], writing into the KV cache */
+      run(x: Tensor, state: AttentionLayerState, pos: Tensor): Tensor;
+      /** an empty KV cache for `capacity` tokens */
+      newState(capacity: number): AttentionLayerState;
     }
   | {
       kind: "ssm";
       /** x [n, D] → [n, D], continuing from `state` (updated in place) */
       run(x: Tensor, state: SsmLayerState): Tensor;
-      newState(): SsmLayerState;
+      newState(capacity: number): SsmLayerState;
     };
 
 /** A loaded feed-forward block: x [n, D] → [n, D]. */
@@ -35,20 +36,12 @@ export interface DecoderLayer {
   ffn?: { norm: Tensor; block: FeedForward }; // norm [D]
 }
 
-/** Runs layer `i` on x [n, D], its first token at position `start`, with its entry in `state` → [n, D]. */
-export function runDecoderLayer(
-  ops: Ops,
-  layer: DecoderLayer,
-  i: number,
-  eps: number,
-  x: Tensor,
-  state: ModelState,
-  start: number,
-): Tensor {
+/** Runs layer `i` on x [n, D], its first token at state.position, with its entry in `state` → [n, D]. */
+export function runDecoderLayer(ops: Ops, layer: DecoderLayer, i: number, eps: number, x: Tensor, state: ModelState): Tensor {
   const st = state.layers[i];
   const { mixer, ffn } = layer;
   const h = preNormResidual(ops, x, layer.mixerNorm, eps, (y) => {
-    if (mixer.kind === "attention" && st?.kind === "attention") return mixer.run(y, st, start); // [n, D]
+    if (mixer.kind === "attention" && st?.kind === "attention") return mixer.run(y, st, state.position); // [n, D]
     if (mixer.kind === "ssm" && st?.kind === "ssm") return mixer.run(y, st); // [n, D]
     throw new RangeError(`forward: layer ${i} state does not match the layer kind`);
   }); // [n, D]

@@ -65,7 +65,7 @@ export function createJamba(raw: Record<string, unknown>, store: WeightStore, op
 
   const isAttn = (i: number) => i % attnPeriod === attnOffset;
   const isMoe = (i: number) => experts > 1 && i % expertPeriod === expertOffset;
-  const weights = loadStackWeights(store, arch, { ...sizes, tied }, {
+  const weights = loadStackWeights(store, ops, arch, { ...sizes, tied }, {
     embed: "model.embed_tokens.weight",
     layers: "model.layers.",
     layer: (load, p, i) => ({

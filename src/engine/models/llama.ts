@@ -44,7 +44,7 @@ export function createLlama(raw: Record<string, unknown>, store: WeightStore, op
   cfg.ignore("attention_dropout", "is_llama_config");
   cfg.finish();
 
-  const weights = loadStackWeights(store, arch, { ...sizes, tied }, {
+  const weights = loadStackWeights(store, ops, arch, { ...sizes, tied }, {
     embed: "model.embed_tokens.weight",
     layers: "model.layers.",
     layer: (load, p) => ({

@@ -36,7 +36,7 @@ export interface MambaBackboneSpec {
  */
 export function buildMambaBackbone(store: WeightStore, ops: Ops, spec: MambaBackboneSpec): CausalLM {
   const { dModel: D, layers: L, vocab: V } = spec.sizes;
-  const weights = loadStackWeights(store, spec.architecture, { ...spec.sizes, tied: spec.tied }, {
+  const weights = loadStackWeights(store, ops, spec.architecture, { ...spec.sizes, tied: spec.tied }, {
     embed: "backbone.embeddings.weight",
     layers: "backbone.layers.",
     layer: (load, p) => ({ mixerNorm: load.take(`${p}norm.weight`, [D]), mixer: spec.loadMixer(load, `${p}mixer.`) }),

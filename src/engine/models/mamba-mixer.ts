@@ -8,7 +8,7 @@
  *   N  d_state [N]               R  dt_rank [rank of Δ]           K  conv kernel width
  */
 import type { Ops } from "../ops.ts";
-import { tensor, type Tensor } from "../tensor.ts";
+import type { Tensor } from "../tensor.ts";
 import type { SsmLayerState } from "./causal-lm.ts";
 import type { TokenMixer } from "./decoder-layer.ts";
 import type { WeightLoader } from "./weight-loader.ts";
@@ -47,16 +47,16 @@ interface MambaMixerWeights {
 export function loadMambaMixer(ops: Ops, load: WeightLoader, prefix: string, c: MambaMixerConfig): TokenMixer {
   const { dModel: D, dInner: E, dState: N, dtRank: R, convKernel: K } = c;
   const w: MambaMixerWeights = {
-    inProj: load.take(`${prefix}in_proj.weight`, [2 * E, D]),
+    inProj: load.takeMatrix(`${prefix}in_proj.weight`, [2 * E, D]),
     inProjBias: load.takeIf(c.projBias, `${prefix}in_proj.bias`, [2 * E]),
     conv: load.takeAs(`${prefix}conv1d.weight`, [E, 1, K], [E, K]),
     convBias: load.takeIf(c.convBias, `${prefix}conv1d.bias`, [E]),
-    xProj: load.take(`${prefix}x_proj.weight`, [R + 2 * N, E]),
-    dtProj: load.take(`${prefix}dt_proj.weight`, [E, R]),
+    xProj: load.takeMatrix(`${prefix}x_proj.weight`, [R + 2 * N, E]),
+    dtProj: load.takeMatrix(`${prefix}dt_proj.weight`, [E, R]),
     dtProjBias: load.take(`${prefix}dt_proj.bias`, [E]),
-    A: ops.scale(ops.exp(load.take(`${prefix}A_log`, [E, N])), -1),
+    A: load.takeMapped(`${prefix}A_log`, [E, N], (v) => -Math.exp(v)),
     D: load.take(`${prefix}D`, [E]),
-    outProj: load.take(`${prefix}out_proj.weight`, [D, E]),
+    outProj: load.takeMatrix(`${prefix}out_proj.weight`, [D, E]),
     outProjBias: load.takeIf(c.projBias, `${prefix}out_proj.bias`, [D]),
     innerNorms:
       c.innerNormEps === undefined
@@ -70,7 +70,7 @@ export function loadMambaMixer(ops: Ops, load: WeightLoader, prefix: string, c: 
   return {
     kind: "ssm",
     run: (x, state) => mambaMixer(ops, w, c, x, state),
-    newState: () => ({ kind: "ssm", conv: tensor([E, K - 1]), ssm: tensor([E, N]) }), // [E, K−1], [E, N]
+    newState: () => ({ kind: "ssm", conv: ops.zeros([E, K - 1]), ssm: ops.zeros([E, N]) }), // [E, K−1], [E, N]
   };
 }
 

@@ -9,7 +9,7 @@
  *   G  groups sharing B and C  K  conv kernel width         X  conv channels = E + 2·G·N
  */
 import type { Ops } from "../ops.ts";
-import { tensor, type Tensor } from "../tensor.ts";
+import type { Tensor } from "../tensor.ts";
 import type { SsmLayerState } from "./causal-lm.ts";
 import type { TokenMixer } from "./decoder-layer.ts";
 import type { WeightLoader } from "./weight-loader.ts";
@@ -60,15 +60,15 @@ export function loadMamba2Mixer(ops: Ops, load: WeightLoader, prefix: string, c:
   const X = E + 2 * c.nGroups * c.dState;
   const proj = mamba2ProjectionSize(c);
   const w: Mamba2MixerWeights = {
-    inProj: load.take(`${prefix}in_proj.weight`, [proj, c.dModel]),
+    inProj: load.takeMatrix(`${prefix}in_proj.weight`, [proj, c.dModel]),
     inProjBias: load.takeIf(c.projBias, `${prefix}in_proj.bias`, [proj]),
     conv: load.takeAs(`${prefix}conv1d.weight`, [X, 1, c.convKernel], [X, c.convKernel]),
     convBias: load.takeIf(c.convBias, `${prefix}conv1d.bias`, [X]),
     dtBias: load.take(`${prefix}dt_bias`, [c.nHeads]),
-    A: ops.scale(ops.exp(load.take(`${prefix}A_log`, [c.nHeads])), -1),
+    A: load.takeMapped(`${prefix}A_log`, [c.nHeads], (v) => -Math.exp(v)),
     D: load.take(`${prefix}D`, [c.nHeads]),
     norm: load.take(`${prefix}norm.weight`, [E]),
-    outProj: load.take(`${prefix}out_proj.weight`, [c.dModel, E]),
+    outProj: load.takeMatrix(`${prefix}out_proj.weight`, [c.dModel, E]),
     outProjBias: load.takeIf(c.projBias, `${prefix}out_proj.bias`, [c.dModel]),
   };
   return {
@@ -76,8 +76,8 @@ export function loadMamba2Mixer(ops: Ops, load: WeightLoader, prefix: string, c:
     run: (x, state) => mamba2Mixer(ops, w, c, x, state),
     newState: () => ({
       kind: "ssm",
-      conv: tensor([X, c.convKernel - 1]), // [X, K−1]
-      ssm: tensor([c.nHeads, c.headDim, c.dState]), // [H, P, N]
+      conv: ops.zeros([X, c.convKernel - 1]), // [X, K−1]
+      ssm: ops.zeros([c.nHeads, c.headDim, c.dState]), // [H, P, N]
     }),
   };
 }
@@ -97,11 +97,11 @@ function mamba2Mixer(ops: Ops, w: Mamba2MixerWeights, c: Mamba2MixerConfig, x: T
   const dtRaw = ops.addBias(ops.sliceCols(zxbcdt, E + X, H), w.dtBias); // [n, H]
   const dt = ops.clamp(ops.softplus(dtRaw), c.dtLimit[0], c.dtLimit[1]); // [n, H]
   const y = ops.ssdScan(
-    tensor([n, H, P], xs.data),
+    ops.reshape(xs, [n, H, P]),
     dt,
     w.A,
-    tensor([n, G, N], B.data),
-    tensor([n, G, N], C.data),
+    ops.reshape(B, [n, G, N]),
+    ops.reshape(C, [n, G, N]),
     w.D,
     state.ssm,
   ); // [n, E]

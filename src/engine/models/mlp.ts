@@ -29,9 +29,9 @@ export function loadMlp(
   bias = false,
 ): FeedForward {
   const w: MlpWeights = {
-    gate: load.take(`${prefix}gate_proj.weight`, [ffn, dModel]),
-    up: load.take(`${prefix}up_proj.weight`, [ffn, dModel]),
-    down: load.take(`${prefix}down_proj.weight`, [dModel, ffn]),
+    gate: load.takeMatrix(`${prefix}gate_proj.weight`, [ffn, dModel]),
+    up: load.takeMatrix(`${prefix}up_proj.weight`, [ffn, dModel]),
+    down: load.takeMatrix(`${prefix}down_proj.weight`, [dModel, ffn]),
     gateBias: load.takeIf(bias, `${prefix}gate_proj.bias`, [ffn]),
     upBias: load.takeIf(bias, `${prefix}up_proj.bias`, [ffn]),
     downBias: load.takeIf(bias, `${prefix}down_proj.bias`, [dModel]),

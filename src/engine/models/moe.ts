@@ -6,21 +6,22 @@
  * Glossary:  n  tokens    D  d_model    F  intermediate_size    X  experts    k  experts per token    m  tokens routed to one expert
  */
 import type { Ops } from "../ops.ts";
-import { tensor, type Tensor } from "../tensor.ts";
+import type { Tensor } from "../tensor.ts";
 import type { FeedForward } from "./decoder-layer.ts";
-import { loadMlp } from "./mlp.ts";
 import type { WeightLoader } from "./weight-loader.ts";
 
-/** Router and experts of one MoE block. */
+/** Router and stacked experts of one MoE block. */
 interface MoeWeights {
   router: Tensor; // [X, D]
-  experts: FeedForward[];
+  gate: Tensor; // [X, F, D]
+  up: Tensor; // [X, F, D]
+  down: Tensor; // [X, D, F]
   topK: number;
 }
 
 /**
  * Takes router.weight and experts.{i}.{gate,up,down}_proj under `prefix` (e.g. "model.layers.1.feed_forward.")
- * → the block.
+ * → the block, its experts stacked so the backend routes tokens to them on the device.
  */
 export function loadMoe(
   ops: Ops,
@@ -31,33 +32,20 @@ export function loadMoe(
   experts: number,
   topK: number,
 ): FeedForward {
+  const names = (proj: string) => Array.from({ length: experts }, (_, e) => `${prefix}experts.${e}.${proj}.weight`);
   const w: MoeWeights = {
-    router: load.take(`${prefix}router.weight`, [experts, dModel]),
-    experts: Array.from({ length: experts }, (_, e) => loadMlp(ops, load, `${prefix}experts.${e}.`, dModel, ffn)),
+    router: load.takeMatrix(`${prefix}router.weight`, [experts, dModel]),
+    gate: load.takeStacked(names("gate_proj"), [ffn, dModel]),
+    up: load.takeStacked(names("up_proj"), [ffn, dModel]),
+    down: load.takeStacked(names("down_proj"), [dModel, ffn]),
     topK,
   };
   return (x) => moe(ops, w, x);
 }
 
-/** The block on x [n, D] → [n, D]: each expert runs once on the rows routed to it. */
+/** The block on x [n, D] → [n, D]: softmax router, top-k experts per token, their outputs weighted and summed. */
 function moe(ops: Ops, w: MoeWeights, x: Tensor): Tensor {
-  const [n, d] = [x.shape[0]!, x.shape[1]!];
   const probs = ops.softmax(ops.linear(x, w.router)); // [n, X]
-  const { values, indices } = ops.topk(probs, w.topK); // [n, k], [n·k]
-  const out = tensor([n, d]); // [n, D]
-  w.experts.forEach((expert, e) => {
-    const rows: number[] = [];
-    const weights: number[] = [];
-    indices.forEach((idx, slot) => {
-      if (idx === e) {
-        rows.push(Math.floor(slot / w.topK));
-        weights.push(values.data[slot]!);
-      }
-    });
-    if (rows.length === 0) return;
-    const routed = Int32Array.from(rows);
-    const y = expert(ops.gatherRows(x, routed)); // [m, D]
-    ops.scatterAddRows(out, y, routed, Float32Array.from(weights));
-  });
-  return out;
+  const { values, indices } = ops.topk(probs, w.topK); // [n, k], [n, k]
+  return ops.experts(x, w.gate, w.up, w.down, indices, values); // [n, D]
 }

@@ -1,4 +1,4 @@
-import { tensor, type Tensor } from "../tensor.ts";
+import { type HostTensor, tensor } from "../tensor.ts";
 import type { ConfigReader } from "./config-reader.ts";
 
 /**
@@ -8,7 +8,7 @@ import type { ConfigReader } from "./config-reader.ts";
  */
 export interface RopeTable {
   /** inverse frequencies [r/2]; the first r dims of each head rotate */
-  invFreq: Tensor;
+  invFreq: HostTensor;
   /** multiplies cos and sin (1 for the supported types) */
   attentionScaling: number;
 }

@@ -1,3 +1,4 @@
+import type { Ops } from "../ops.ts";
 import type { Tensor } from "../tensor.ts";
 import type { WeightStore } from "./causal-lm.ts";
 import type { DecoderLayer } from "./decoder-layer.ts";
@@ -33,17 +34,18 @@ export interface StackWeights {
  */
 export function loadStackWeights(
   store: WeightStore,
+  ops: Ops,
   architecture: string,
   sizes: StackSizes & { tied: boolean },
   layout: StackLayout,
 ): StackWeights {
   const { dModel: D, layers: L, vocab: V } = sizes;
-  const load = new WeightLoader(store);
-  const embed = load.take(layout.embed, [V, D]);
+  const load = new WeightLoader(store, ops);
+  const embed = load.takeMatrix(layout.embed, [V, D]);
   const layers = Array.from({ length: L }, (_, i) => layout.layer(load, `${layout.layers}${i}.`, i));
   const finalNorm = load.take(layout.finalNorm, [D]);
   if (sizes.tied) load.allowUnused("lm_head.weight");
-  const lmHead = sizes.tied ? embed : load.take("lm_head.weight", [V, D]);
+  const lmHead = sizes.tied ? embed : load.takeMatrix("lm_head.weight", [V, D]);
   load.finish(architecture);
   return { embed, layers, finalNorm, lmHead, params: load.params };
 }

@@ -12,7 +12,7 @@ export function healthz(deps: TierDeps) {
 /** GET /metrics: Prometheus text exposition. */
 export function metrics(deps: TierDeps) {
   return function metricsHandler(c: Context<AppEnv>): Response {
-    const loads = [...deps.hosts.keys()].map((model) => ({ model, ...deps.scheduler.depth(model) }));
+    const loads = [...deps.hosts.values()].map((h) => ({ model: h.id, serving: h.serving, ...deps.scheduler.depth(h.id) }));
     return c.text(deps.metrics.render(loads), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
   };
 }

@@ -3,9 +3,9 @@ import type { ModelHost } from "../../engine/model-host.ts";
 import type { AppEnv, TierDeps } from "../app-env.ts";
 import { findHost } from "../find-host.ts";
 
-/** One model in OpenAI's list shape, with the architecture card the edge stores (ModelCardSchema). */
+/** One model in OpenAI's list shape, with the architecture card the edge stores (ModelCardSchema) and how it is served. */
 function modelEntry(host: ModelHost, created: number) {
-  return { id: host.id, object: "model", created, owned_by: "switchyard-tier", card: host.card };
+  return { id: host.id, object: "model", created, owned_by: "switchyard-tier", card: host.card, serving: host.serving };
 }
 
 /** GET /v1/models and GET /v1/models/:id. */

@@ -3,7 +3,7 @@ import { scoreSequence } from "../../engine/score.ts";
 import type { AppEnv, TierDeps } from "../app-env.ts";
 import { chatPromptIds } from "../chat-prompt.ts";
 import { findHost } from "../find-host.ts";
-import { yieldToEventLoop } from "../generation-response.ts";
+import { checkKvCapacity, yieldToEventLoop } from "../generation-response.ts";
 import { parseBody } from "../parse-body.ts";
 import { ScoreRequestSchema } from "../request-schemas.ts";
 import { TierError } from "../tier-error.ts";
@@ -22,6 +22,7 @@ export function score(deps: TierDeps) {
     if (ids.length > host.card.contextLength) {
       throw new TierError("context_length_exceeded", `this ${param} has ${ids.length} tokens; model '${host.id}' has a context of ${host.card.contextLength}`, param);
     }
+    checkKvCapacity(host, ids.length, deps.kvTokens, param);
     const slot = await deps.scheduler.acquire(host.id, c.req.raw.signal);
     try {
       const result = await scoreSequence(host.model, ids, (id) => host.tokenizer.decode([id], { skipSpecialTokens: false }), {

@@ -116,14 +116,14 @@ describe("the demo checkpoints against transformers 5.17 (hf-reference.json)", (
 
       const model = createModel(ckpt, cpuOps);
       const state = model.newState();
-      let logits = model.forward(ref.input_ids, state).data;
+      let logits = await model.ops.read(model.forward(ref.input_ids, state));
       const off = ref.last_logits.map((b, v) => Math.abs((logits[v] as number) - b) / Math.max(1, Math.abs(b))).filter((e) => e > 1e-4);
       expect(off).toEqual([]);
       const greedy: number[] = [];
       for (let i = 0; i < ref.greedy.length; i++) {
         const next = logits.indexOf(Math.max(...logits));
         greedy.push(next);
-        logits = model.forward([next], state).data;
+        logits = await model.ops.read(model.forward([next], state));
       }
       expect(greedy).toEqual(ref.greedy);
     },

@@ -1,24 +1,24 @@
 import { seededRandom } from "../../../src/engine/seeded-random.ts";
-import { numel, tensor, type Tensor } from "../../../src/engine/tensor.ts";
+import { numel, tensor, type HostTensor } from "../../../src/engine/tensor.ts";
 
 /** A deterministic uniform PRNG (mulberry32), so every case sees the same inputs on every machine. */
 export const rng = seededRandom;
 
 /** A tensor of uniform values in [lo, hi). */
-export function randomTensor(next: () => number, shape: number[], lo = -1, hi = 1): Tensor {
+export function randomTensor(next: () => number, shape: number[], lo = -1, hi = 1): HostTensor {
   const data = new Float32Array(numel(shape));
   for (let i = 0; i < data.length; i++) data[i] = lo + (hi - lo) * next();
   return tensor(shape, data);
 }
 
 /** Rows [start, end) of a row-major tensor whose first dim is the sequence. */
-export function rows(t: Tensor, start: number, end: number): Tensor {
+export function rows(t: HostTensor, start: number, end: number): HostTensor {
   const width = numel(t.shape.slice(1));
   return tensor([end - start, ...t.shape.slice(1)], t.data.slice(start * width, end * width));
 }
 
 /** Concatenates tensors along the first dim. */
-export function concatRows(parts: Tensor[]): Tensor {
+export function concatRows(parts: HostTensor[]): HostTensor {
   const width = numel(parts[0]!.shape.slice(1));
   const n = parts.reduce((s, p) => s + p.shape[0]!, 0);
   const out = new Float32Array(n * width);

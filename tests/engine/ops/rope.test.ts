@@ -5,10 +5,12 @@ import { randomTensor, rng, worstRatio } from "./random-tensor.ts";
 
 describe("rope", () => {
   const invFreq = tensor([3], Float32Array.from([1, 0.1, 0.01]));
+  /** A position counter [1] holding `p`. */
+  const at = (p: number) => tensor([1], Float32Array.of(p));
 
   it("rotates each pair (i, i + r/2) by position·invFreq[i] and passes the dims beyond r", () => {
     const x = randomTensor(rng(3), [4, 2, 8]);
-    const got = ops.rope(x, 5, invFreq, 1);
+    const got = ops.rope(x, at(5), invFreq, 1);
     const want = new Float32Array(x.data);
     for (let t = 0; t < 4; t++) {
       for (let h = 0; h < 2; h++) {
@@ -30,10 +32,19 @@ describe("rope", () => {
     const q = randomTensor(next, [1, 1, 6]);
     const k = randomTensor(next, [1, 1, 6]);
     const dot = (qs: number, ks: number) => {
-      const a = ops.rope(q, qs, invFreq, 1).data;
-      const b = ops.rope(k, ks, invFreq, 1).data;
+      const a = ops.rope(q, at(qs), invFreq, 1).data;
+      const b = ops.rope(k, at(ks), invFreq, 1).data;
       return a.reduce((s, v, i) => s + v * b[i]!, 0);
     };
     expect(Math.abs(dot(7, 3) - dot(104, 100))).toBeLessThan(1e-5);
+  });
+
+  it("reads the start position from pos and rejects a pos that is not one integer ≥ 0", () => {
+    const x = randomTensor(rng(5), [3, 1, 6]);
+    const whole = ops.rope(x, at(2), invFreq, 1).data;
+    const last = ops.rope(tensor([1, 1, 6], x.data.slice(12)), at(4), invFreq, 1).data;
+    expect(Array.from(last)).toEqual(Array.from(whole.subarray(12)));
+    expect(() => ops.rope(x, at(0.5), invFreq, 1)).toThrow(/pos must be one integer/);
+    expect(() => ops.rope(x, tensor([2], Float32Array.of(1, 2)), invFreq, 1)).toThrow(/pos must be one integer/);
   });
 });

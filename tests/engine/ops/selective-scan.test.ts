@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { cpuOps as ops } from "../../../src/engine/backends/cpu/index.ts";
-import { tensor, type Tensor } from "../../../src/engine/tensor.ts";
+import { tensor, type HostTensor } from "../../../src/engine/tensor.ts";
 import { concatRows, randomTensor, rng, rows, worstRatio } from "./random-tensor.ts";
 
 /**
  * The scan unrolled in closed form (no recurrence): yₜ[c] = Σ_{τ≤t} Σⱼ Cₜ[j]·exp(A[c,j]·Σ_{r=τ+1..t} Δᵣ[c])·Δ_τ[c]·B_τ[j]·u_τ[c] + D[c]·uₜ[c]
  */
-function closedForm(u: Tensor, delta: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor): number[] {
+function closedForm(u: HostTensor, delta: HostTensor, A: HostTensor, B: HostTensor, C: HostTensor, D: HostTensor): number[] {
   const [n, d] = [u.shape[0]!, u.shape[1]!];
   const s = A.shape[1]!;
   const out: number[] = [];

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { cpuOps as ops } from "../../../src/engine/backends/cpu/index.ts";
-import { tensor, type Tensor } from "../../../src/engine/tensor.ts";
+import { tensor, type HostTensor } from "../../../src/engine/tensor.ts";
 import { concatRows, randomTensor, rng, rows, worstRatio } from "./random-tensor.ts";
 
 /**
  * SSD's quadratic ("attention") form, the dual of the recurrence:
  *   yₜ[h,p] = Σ_{τ≤t} (Cₜ[g]·B_τ[g]) · exp(A[h]·Σ_{r=τ+1..t} Δᵣ[h]) · Δ_τ[h] · x_τ[h,p] + D[h]·xₜ[h,p],  g = ⌊h/(H/G)⌋
  */
-function quadraticForm(x: Tensor, dt: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor): number[] {
+function quadraticForm(x: HostTensor, dt: HostTensor, A: HostTensor, B: HostTensor, C: HostTensor, D: HostTensor): number[] {
   const [n, H, P] = [x.shape[0]!, x.shape[1]!, x.shape[2]!];
   const [G, N] = [B.shape[1]!, B.shape[2]!];
   const out: number[] = [];

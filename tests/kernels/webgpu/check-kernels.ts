@@ -10,7 +10,7 @@
 import { cpuOps } from "../../../src/engine/backends/cpu/index.ts";
 import * as gpuOps from "../../../src/engine/backends/webgpu/index.ts";
 import { GpuContext } from "../../../src/engine/backends/webgpu/index.ts";
-import type { Tensor } from "../../../src/engine/tensor.ts";
+import { tensor, type HostTensor } from "../../../src/engine/tensor.ts";
 import { randomTensor, rng, worstRatio } from "../support/random.ts";
 
 interface Outcome {
@@ -31,7 +31,7 @@ try {
 console.error(`adapter: ${gpu.adapterName}`);
 const outcomes: Outcome[] = [];
 
-function report(op: string, name: string, pairs: [Tensor, Tensor][], atol: number, rtol: number): void {
+function report(op: string, name: string, pairs: [HostTensor, HostTensor][], atol: number, rtol: number): void {
   const worst = Math.max(...pairs.map(([got, want]) => worstRatio(got.data, want.data, atol, rtol)));
   const o = { op, name, worst, ok: worst <= 1 };
   outcomes.push(o);
@@ -65,7 +65,7 @@ async function checkConv1d(d: number, kw: number, steps: number[], withBias: boo
   const gw = gpu.upload(w);
   const gb = b && gpu.upload(b);
   const gState = gpu.upload(cpuState);
-  const pairs: [Tensor, Tensor][] = [];
+  const pairs: [HostTensor, HostTensor][] = [];
   for (const n of steps) {
     const x = randomTensor(next, [n, d]);
     const got = await gpuOps.conv1dCausal(gpu, gpu.upload(x), gw, gb, gState);
@@ -84,7 +84,7 @@ async function checkConv1dBatched(d: number, kw: number, steps: number): Promise
   const xs = Array.from({ length: steps }, () => randomTensor(next, [1, d]));
   const outs = [];
   for (const x of xs) outs.push(await gpuOps.conv1dCausal(gpu, gpu.upload(x), gw, undefined, gState));
-  const pairs: [Tensor, Tensor][] = [];
+  const pairs: [HostTensor, HostTensor][] = [];
   for (const [i, x] of xs.entries()) pairs.push([await gpu.read(outs[i]!), cpuOps.conv1dCausal(x, w, undefined, cpuState)]);
   pairs.push([await gpu.read(gState), cpuState]);
   report("conv1d", `d=${d} kw=${kw} ${steps} decode steps in one batch (y and state)`, pairs, 1e-5, 1e-4);
@@ -96,13 +96,13 @@ async function checkSelective(d: number, s: number, steps: number[]): Promise<vo
   const D = randomTensor(next, [d]);
   const cpuState = randomTensor(next, [d, s]);
   const [gA, gD, gState] = [gpu.upload(A), gpu.upload(D), gpu.upload(cpuState)];
-  const pairs: [Tensor, Tensor][] = [];
+  const pairs: [HostTensor, HostTensor][] = [];
   for (const n of steps) {
     const u = randomTensor(next, [n, d]);
     const delta = randomTensor(next, [n, d], 0.01, 1);
     const B = randomTensor(next, [n, s]);
     const C = randomTensor(next, [n, s]);
-    const up = (t: Tensor) => gpu.upload(t);
+    const up = (t: HostTensor) => gpu.upload(t);
     const got = await gpuOps.selectiveStateUpdate(gpu, up(u), up(delta), gA, up(B), up(C), gD, gState);
     pairs.push([await gpu.read(got), cpuOps.selectiveScan(u, delta, A, B, C, D, cpuState)]);
   }
@@ -116,13 +116,13 @@ async function checkSsd(h: number, p: number, s: number, g: number, steps: numbe
   const D = randomTensor(next, [h]);
   const cpuState = randomTensor(next, [h, p, s]);
   const [gA, gD, gState] = [gpu.upload(A), gpu.upload(D), gpu.upload(cpuState)];
-  const pairs: [Tensor, Tensor][] = [];
+  const pairs: [HostTensor, HostTensor][] = [];
   for (const n of steps) {
     const x = randomTensor(next, [n, h, p]);
     const dt = randomTensor(next, [n, h], 0.01, 1);
     const B = randomTensor(next, [n, g, s]);
     const C = randomTensor(next, [n, g, s]);
-    const up = (t: Tensor) => gpu.upload(t);
+    const up = (t: HostTensor) => gpu.upload(t);
     const got = await gpuOps.ssdStateUpdate(gpu, up(x), up(dt), gA, up(B), up(C), gD, gState);
     pairs.push([await gpu.read(got), cpuOps.ssdScan(x, dt, A, B, C, D, cpuState)]);
   }
@@ -130,29 +130,44 @@ async function checkSsd(h: number, p: number, s: number, g: number, steps: numbe
   report("ssd_state_update", `h=${h} p=${p} s=${s} g=${g} n=${steps.join("+")} (y and state)`, pairs, 1e-5, 1e-4);
 }
 
+/** A position counter [1] holding `p`. */
+const at = (p: number) => tensor([1], Float32Array.of(p));
+
+/**
+ * A CPU KV cache holding t random keys and values, with spare rows allocated past them: the last token is
+ * appended on its own, so the cache doubles its rows (capacity 2t leaves it room to).
+ */
+function filledCache(next: () => number, kvh: number, hd: number, t: number) {
+  const cache = cpuOps.newKvCache(kvh, hd, 2 * t);
+  const [keys, values] = [randomTensor(next, [t, kvh * hd], -2, 2), randomTensor(next, [t, kvh * hd])];
+  if (t > 1) cpuOps.kvAppend(cache, cpuOps.rows(keys, 0, t - 1), cpuOps.rows(values, 0, t - 1), at(0));
+  cpuOps.kvAppend(cache, cpuOps.rows(keys, t - 1, 1), cpuOps.rows(values, t - 1, 1), at(t - 1));
+  if (cache.keys.shape[0]! <= t) throw new Error(`attention check: the cache has no spare rows past its ${t} tokens`);
+  return cache;
+}
+
 async function checkAttention(h: number, kvh: number, hd: number, t: number): Promise<void> {
   const next = rng(h * 7 + kvh * 5 + hd * 3 + t);
-  const cache = cpuOps.newKvCache(kvh, hd);
-  cpuOps.kvAppend(cache, randomTensor(next, [t, kvh * hd], -2, 2), randomTensor(next, [t, kvh * hd]));
+  const cache = filledCache(next, kvh, hd, t);
   const q = randomTensor(next, [1, h, hd], -2, 2);
   const scale = 1 / Math.sqrt(hd);
-  // the cache's spare rows (capacity > length) travel too, so a kernel reading past `length` would show
+  // the cache's spare rows (allocated > length) travel too, so a kernel reading past `length` would show
   const got = await gpuOps.attentionDecode(gpu, gpu.upload(q), gpu.upload(cache.keys), gpu.upload(cache.values), t, kvh, scale);
   const { splits } = gpuOps.splitPlan(h, t);
-  report("attention_decode", `h=${h} kvh=${kvh} hd=${hd} t=${t} splits=${splits}`, [[await gpu.read(got), cpuOps.attention(q, cache, scale)]], 1e-5, 1e-4);
+  // the query is the cache's last token (row t − 1), seeing all t keys
+  report("attention_decode", `h=${h} kvh=${kvh} hd=${hd} t=${t} splits=${splits}`, [[await gpu.read(got), cpuOps.attention(q, cache, at(t - 1), scale)]], 1e-5, 1e-4);
 }
 
 /** Split decode attentions recorded without a read in between: the uniform ring wraps between two dispatches of one call. */
 async function checkAttentionBatched(h: number, kvh: number, hd: number, t: number, calls: number): Promise<void> {
   const next = rng(h * 3 + t + calls);
-  const cache = cpuOps.newKvCache(kvh, hd);
-  cpuOps.kvAppend(cache, randomTensor(next, [t, kvh * hd], -2, 2), randomTensor(next, [t, kvh * hd]));
+  const cache = filledCache(next, kvh, hd, t);
   const [keys, values] = [gpu.upload(cache.keys), gpu.upload(cache.values)];
   const qs = Array.from({ length: calls }, () => randomTensor(next, [1, h, hd], -2, 2));
   const outs = [];
   for (const q of qs) outs.push(await gpuOps.attentionDecode(gpu, gpu.upload(q), keys, values, t, kvh, 0.25));
-  const pairs: [Tensor, Tensor][] = [];
-  for (const [i, q] of qs.entries()) pairs.push([await gpu.read(outs[i]!), cpuOps.attention(q, cache, 0.25)]);
+  const pairs: [HostTensor, HostTensor][] = [];
+  for (const [i, q] of qs.entries()) pairs.push([await gpu.read(outs[i]!), cpuOps.attention(q, cache, at(t - 1), 0.25)]);
   const { splits } = gpuOps.splitPlan(h, t);
   report("attention_decode", `h=${h} kvh=${kvh} hd=${hd} t=${t} splits=${splits}, ${calls} calls in one batch`, pairs, 1e-5, 1e-4);
 }

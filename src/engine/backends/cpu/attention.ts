@@ -1,43 +1,56 @@
 import type { KvCache } from "../../ops.ts";
-import { tensor, type Tensor } from "../../tensor.ts";
+import { tensor, type HostTensor } from "../../tensor.ts";
 import { dotProduct } from "./dot-product.ts";
-import { dims2, dims3, ShapeError } from "./shape-check.ts";
+import { dims2, dims3, ShapeError } from "../../shape-check.ts";
 
 const INITIAL_ROWS = 16;
 
-/** An empty KV cache with room for a few tokens; kvAppend grows it. */
-export function newKvCache(kvHeads: number, headDim: number): KvCache {
-  const width = kvHeads * headDim;
-  return {
-    kvHeads,
-    headDim,
-    keys: tensor([INITIAL_ROWS, width]),
-    values: tensor([INITIAL_ROWS, width]),
-    length: 0,
-  };
+/** The CPU's KV cache: rows allocated as they are written (doubling), up to the capacity. */
+export interface CpuKvCache extends KvCache {
+  keys: HostTensor;
+  values: HostTensor;
 }
 
-/** Appends k, v [n, kvHeads·headDim], doubling the capacity when full (amortised O(1) per token). */
-export function kvAppend(cache: KvCache, k: Tensor, v: Tensor): void {
+/** A position counter [1] read as the integer it holds. */
+export function positionOf(op: string, pos: HostTensor): number {
+  const p = pos.data[0];
+  if (pos.data.length !== 1 || p === undefined || !Number.isInteger(p) || p < 0) throw new ShapeError(`${op}: pos must be one integer ≥ 0`);
+  return p;
+}
+
+/** An empty KV cache for at most `capacity` tokens, with room for a few; kvAppend grows it. */
+export function newKvCache(kvHeads: number, headDim: number, capacity: number): CpuKvCache {
+  if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`KV cache capacity must be an integer ≥ 1, got ${capacity}`);
+  const width = kvHeads * headDim;
+  const rows = Math.min(INITIAL_ROWS, capacity);
+  return { kvHeads, headDim, capacity, keys: tensor([rows, width]), values: tensor([rows, width]) };
+}
+
+/**
+ * Writes k, v [n, kvHeads·headDim] at rows pos … pos+n−1, doubling the allocated rows when full (amortised O(1)
+ * per token); beyond the capacity is an error.
+ */
+export function kvAppend(cache: CpuKvCache, k: HostTensor, v: HostTensor, pos: HostTensor): void {
   const width = cache.kvHeads * cache.headDim;
   const [n, kw] = dims2("kvAppend", "k", k);
   const [nv, vw] = dims2("kvAppend", "v", v);
   if (kw !== width || vw !== width || nv !== n) {
     throw new ShapeError(`kvAppend: k [${k.shape}] / v [${v.shape}] do not fit rows of ${width}`);
   }
-  const capacity = cache.keys.shape[0]!;
-  if (cache.length + n > capacity) {
-    const grown = Math.max(2 * capacity, cache.length + n);
+  const at = positionOf("kvAppend", pos);
+  if (at + n > cache.capacity) throw new RangeError(`kvAppend: ${at + n} tokens exceed the KV cache capacity of ${cache.capacity}`);
+  const allocated = cache.keys.shape[0]!;
+  if (at + n > allocated) {
+    const grown = Math.min(cache.capacity, Math.max(2 * allocated, at + n));
     const keys = tensor([grown, width]);
     const values = tensor([grown, width]);
-    keys.data.set(cache.keys.data.subarray(0, cache.length * width));
-    values.data.set(cache.values.data.subarray(0, cache.length * width));
+    keys.data.set(cache.keys.data.subarray(0, at * width));
+    values.data.set(cache.values.data.subarray(0, at * width));
     cache.keys = keys;
     cache.values = values;
   }
-  cache.keys.data.set(k.data, cache.length * width);
-  cache.values.data.set(v.data, cache.length * width);
-  cache.length += n;
+  cache.keys.data.set(k.data, at * width);
+  cache.values.data.set(v.data, at * width);
 }
 
 /**
@@ -48,13 +61,14 @@ export function kvAppend(cache: KvCache, k: Tensor, v: Tensor): void {
  * about twice as fast as one key at a time here.
  * q [n, h, hd] → [n, h·hd].
  */
-export function attention(q: Tensor, cache: KvCache, scale: number): Tensor {
+export function attention(q: HostTensor, cache: CpuKvCache, pos: HostTensor, scale: number): HostTensor {
   const [n, nh, hd] = dims3("attention", "q", q);
-  const { kvHeads, headDim, length } = cache;
+  const { kvHeads, headDim } = cache;
+  const length = positionOf("attention", pos) + n;
   if (hd !== headDim || nh % kvHeads !== 0) {
     throw new ShapeError(`attention: q [${q.shape}] does not fit ${kvHeads} kv heads of dim ${headDim}`);
   }
-  if (n > length) throw new ShapeError(`attention: ${n} queries but only ${length} cached tokens`);
+  if (length > cache.keys.shape[0]!) throw new ShapeError(`attention: ${length} tokens but only ${cache.keys.shape[0]} written`);
   const group = nh / kvHeads;
   const width = kvHeads * hd;
   const kd = cache.keys.data;

@@ -1,12 +1,12 @@
-import { tensor, type Tensor } from "../../tensor.ts";
-import { dims2, expectShape } from "./shape-check.ts";
+import { tensor, type HostTensor } from "../../tensor.ts";
+import { dims2, expectShape } from "../../shape-check.ts";
 
 /**
  * Causal depthwise conv1d continuing from `state` (the previous kw−1 inputs per channel, oldest first):
  * x [n, d], w [d, kw], b [d] | undefined, state [d, kw−1] → [n, d]; state is updated in place.
  * Each channel is gathered once into [state ‖ x[:, c]] so the kernel loop runs over contiguous memory.
  */
-export function conv1dCausal(x: Tensor, w: Tensor, b: Tensor | undefined, state: Tensor): Tensor {
+export function conv1dCausal(x: HostTensor, w: HostTensor, b: HostTensor | undefined, state: HostTensor): HostTensor {
   const [n, d] = dims2("conv1dCausal", "x", x);
   const [, kw] = dims2("conv1dCausal", "w", w);
   expectShape("conv1dCausal", "w", w, [d, kw]);

@@ -1,14 +1,14 @@
-import { tensor, type Tensor } from "../../tensor.ts";
-import { dims2, ShapeError } from "./shape-check.ts";
+import { tensor, type HostTensor } from "../../tensor.ts";
+import { dims2, ShapeError } from "../../shape-check.ts";
 
-function map(x: Tensor, f: (v: number) => number): Tensor {
+function map(x: HostTensor, f: (v: number) => number): HostTensor {
   const src = x.data;
   const out = new Float32Array(src.length);
   for (let i = 0; i < src.length; i++) out[i] = f(src[i]!);
   return tensor(x.shape, out);
 }
 
-function zip(op: string, a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {
+function zip(op: string, a: HostTensor, b: HostTensor, f: (x: number, y: number) => number): HostTensor {
   if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
     throw new ShapeError(`${op}: shapes [${a.shape}] and [${b.shape}] differ`);
   }
@@ -20,18 +20,18 @@ function zip(op: string, a: Tensor, b: Tensor, f: (x: number, y: number) => numb
 }
 
 /** x·σ(x), elementwise. */
-export const silu = (x: Tensor): Tensor => map(x, (v) => v / (1 + Math.exp(-v)));
+export const silu = (x: HostTensor): HostTensor => map(x, (v) => v / (1 + Math.exp(-v)));
 /** log(1 + eˣ), elementwise; x itself above 20, as torch.nn.functional.softplus (threshold 20). */
-export const softplus = (x: Tensor): Tensor => map(x, (v) => (v > 20 ? v : Math.log1p(Math.exp(v))));
+export const softplus = (x: HostTensor): HostTensor => map(x, (v) => (v > 20 ? v : Math.log1p(Math.exp(v))));
 /** eˣ, elementwise. */
-export const exp = (x: Tensor): Tensor => map(x, Math.exp);
+export const exp = (x: HostTensor): HostTensor => map(x, Math.exp);
 /** x·c, elementwise. */
-export const scale = (x: Tensor, c: number): Tensor => map(x, (v) => v * c);
+export const scale = (x: HostTensor, c: number): HostTensor => map(x, (v) => v * c);
 /** min(max(x, lo), hi), elementwise. */
-export const clamp = (x: Tensor, lo: number, hi: number): Tensor => map(x, (v) => Math.min(Math.max(v, lo), hi));
+export const clamp = (x: HostTensor, lo: number, hi: number): HostTensor => map(x, (v) => Math.min(Math.max(v, lo), hi));
 
 /** x + b on every row: x [n, k], b [k] → [n, k]. */
-export function addBias(x: Tensor, b: Tensor): Tensor {
+export function addBias(x: HostTensor, b: HostTensor): HostTensor {
   const [n, k] = dims2("addBias", "x", x);
   if (b.data.length !== k || b.shape.length !== 1) throw new ShapeError(`addBias: b [${b.shape}] does not fit rows of ${k}`);
   const out = new Float32Array(n * k);
@@ -40,14 +40,14 @@ export function addBias(x: Tensor, b: Tensor): Tensor {
 }
 
 /** a + b, same shapes. */
-export const add = (a: Tensor, b: Tensor): Tensor => zip("add", a, b, (x, y) => x + y);
+export const add = (a: HostTensor, b: HostTensor): HostTensor => zip("add", a, b, (x, y) => x + y);
 /** a · b, same shapes. */
-export const mul = (a: Tensor, b: Tensor): Tensor => zip("mul", a, b, (x, y) => x * y);
+export const mul = (a: HostTensor, b: HostTensor): HostTensor => zip("mul", a, b, (x, y) => x * y);
 /** silu(gate) · up, same shapes. */
-export const siluMul = (gate: Tensor, up: Tensor): Tensor => zip("siluMul", gate, up, (g, u) => (g / (1 + Math.exp(-g))) * u);
+export const siluMul = (gate: HostTensor, up: HostTensor): HostTensor => zip("siluMul", gate, up, (g, u) => (g / (1 + Math.exp(-g))) * u);
 
 /** Softmax over the last dim of x [n, c], max-subtracted for stability. */
-export function softmax(x: Tensor): Tensor {
+export function softmax(x: HostTensor): HostTensor {
   const [n, c] = dims2("softmax", "x", x);
   const out = new Float32Array(n * c);
   for (let i = 0; i < n; i++) {
@@ -66,11 +66,11 @@ export function softmax(x: Tensor): Tensor {
 }
 
 /** The k largest entries of each row, largest first; ties go to the lower index. x [n, c] → [n, k] + indices. */
-export function topk(x: Tensor, k: number): { values: Tensor; indices: Int32Array } {
+export function topk(x: HostTensor, k: number): { values: HostTensor; indices: HostTensor } {
   const [n, c] = dims2("topk", "x", x);
   if (!Number.isInteger(k) || k < 1 || k > c) throw new ShapeError(`topk: k = ${k} outside [1, ${c}]`);
   const values = new Float32Array(n * k);
-  const indices = new Int32Array(n * k);
+  const indices = new Float32Array(n * k);
   const taken = new Uint8Array(c);
   for (let i = 0; i < n; i++) {
     taken.fill(0);
@@ -84,5 +84,5 @@ export function topk(x: Tensor, k: number): { values: Tensor; indices: Int32Arra
       indices[i * k + r] = best;
     }
   }
-  return { values: tensor([n, k], values), indices };
+  return { values: tensor([n, k], values), indices: tensor([n, k], indices) };
 }

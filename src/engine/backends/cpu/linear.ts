@@ -1,6 +1,6 @@
-import { tensor, type Tensor } from "../../tensor.ts";
+import { tensor, type HostTensor } from "../../tensor.ts";
 import { dotProduct } from "./dot-product.ts";
-import { dims2, expectShape, ShapeError } from "./shape-check.ts";
+import { dims2, expectShape, ShapeError } from "../../shape-check.ts";
 
 /** Rows of x handled together, so each weight row is read once per block instead of once per row. */
 const ROW_BLOCK = 4;
@@ -10,7 +10,7 @@ const ROW_BLOCK = 4;
  * four input rows shares every pair of weight rows read (the weights dominate memory traffic for decode and
  * prefill), and the eight running sums keep the multiply-adds independent.
  */
-export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+export function linear(x: HostTensor, w: HostTensor, b?: HostTensor): HostTensor {
   const [n, k] = dims2("linear", "x", x);
   const [m, kw] = dims2("linear", "w", w);
   if (kw !== k) throw new ShapeError(`linear: x [${x.shape}] and w [${w.shape}] disagree on k`);
@@ -104,18 +104,19 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
 }
 
 /** Rows of an embedding table: table [v, d], ids → [n, d]. An id outside [0, v) is a RangeError. */
-export function embedding(table: Tensor, ids: readonly number[]): Tensor {
+export function embedding(table: HostTensor, ids: HostTensor): HostTensor {
   const [v, d] = dims2("embedding", "table", table);
-  const out = new Float32Array(ids.length * d);
-  ids.forEach((id, i) => {
+  if (ids.shape.length !== 1) throw new ShapeError(`embedding: ids must be rank 1, got [${ids.shape}]`);
+  const out = new Float32Array(ids.data.length * d);
+  ids.data.forEach((id, i) => {
     if (!Number.isInteger(id) || id < 0 || id >= v) throw new RangeError(`embedding: token id ${id} is outside [0, ${v})`);
     out.set(table.data.subarray(id * d, id * d + d), i * d);
   });
-  return tensor([ids.length, d], out);
+  return tensor([ids.data.length, d], out);
 }
 
 /** Columns [start, start + width) of every row: x [n, k] → [n, width]. */
-export function sliceCols(x: Tensor, start: number, width: number): Tensor {
+export function sliceCols(x: HostTensor, start: number, width: number): HostTensor {
   const [n, k] = dims2("sliceCols", "x", x);
   if (start < 0 || width < 0 || start + width > k) throw new ShapeError(`sliceCols: [${start}, ${start + width}) outside ${k} columns`);
   const out = new Float32Array(n * width);
@@ -124,7 +125,7 @@ export function sliceCols(x: Tensor, start: number, width: number): Tensor {
 }
 
 /** Rows of x by index: x [n, d], rows [m] → [m, d]. */
-export function gatherRows(x: Tensor, rows: Int32Array): Tensor {
+export function gatherRows(x: HostTensor, rows: Int32Array): HostTensor {
   const [n, d] = dims2("gatherRows", "x", x);
   const out = new Float32Array(rows.length * d);
   rows.forEach((r, i) => {
@@ -135,7 +136,7 @@ export function gatherRows(x: Tensor, rows: Int32Array): Tensor {
 }
 
 /** out[rows[i]] += weights[i] · src[i], in place: out [n, d], src [m, d]. */
-export function scatterAddRows(out: Tensor, src: Tensor, rows: Int32Array, weights: Float32Array): void {
+export function scatterAddRows(out: HostTensor, src: HostTensor, rows: Int32Array, weights: Float32Array): void {
   const [n, d] = dims2("scatterAddRows", "out", out);
   expectShape("scatterAddRows", "src", src, [rows.length, d]);
   if (weights.length !== rows.length) throw new ShapeError("scatterAddRows: rows and weights differ in length");

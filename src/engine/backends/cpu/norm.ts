@@ -1,8 +1,8 @@
-import { tensor, type Tensor } from "../../tensor.ts";
-import { dims2, expectShape, ShapeError } from "./shape-check.ts";
+import { tensor, type HostTensor } from "../../tensor.ts";
+import { dims2, expectShape, ShapeError } from "../../shape-check.ts";
 
 /** RMSNorm over the last dim (LlamaRMSNorm): x [n, d], w [d] → x · rsqrt(mean(x²) + eps) · w. */
-export function rmsnorm(x: Tensor, w: Tensor, eps: number): Tensor {
+export function rmsnorm(x: HostTensor, w: HostTensor, eps: number): HostTensor {
   const [n, d] = dims2("rmsnorm", "x", x);
   expectShape("rmsnorm", "w", w, [d]);
   const out = new Float32Array(n * d);
@@ -23,7 +23,7 @@ export function rmsnorm(x: Tensor, w: Tensor, eps: number): Tensor {
  * Gated RMSNorm (norm_before_gate = false): y = norm(x · silu(z)) · w with the mean over each group of
  * `groupSize` contiguous channels. x, z [n, d], w [d] → [n, d].
  */
-export function gatedRmsnorm(x: Tensor, z: Tensor, w: Tensor, eps: number, groupSize: number): Tensor {
+export function gatedRmsnorm(x: HostTensor, z: HostTensor, w: HostTensor, eps: number, groupSize: number): HostTensor {
   const [n, d] = dims2("gatedRmsnorm", "x", x);
   expectShape("gatedRmsnorm", "z", z, [n, d]);
   expectShape("gatedRmsnorm", "w", w, [d]);

@@ -1,12 +1,14 @@
-import { tensor, type Tensor } from "../../tensor.ts";
-import { dims3, ShapeError } from "./shape-check.ts";
+import { tensor, type HostTensor } from "../../tensor.ts";
+import { positionOf } from "./attention.ts";
+import { dims3, ShapeError } from "../../shape-check.ts";
 
 /**
  * Rotary embedding, HF rotate_half convention, on the first r = 2·|invFreq| dims of each head (the rest pass
- * through): x [n, h, hd], positions start … start+n−1 → [n, h, hd]. Angles are rounded to f32 as HF computes them.
+ * through): x [n, h, hd], positions pos … pos+n−1 → [n, h, hd]. Angles are rounded to f32 as HF computes them.
  */
-export function rope(x: Tensor, start: number, invFreq: Tensor, attentionScaling: number): Tensor {
+export function rope(x: HostTensor, pos: HostTensor, invFreq: HostTensor, attentionScaling: number): HostTensor {
   const [n, nh, hd] = dims3("rope", "x", x);
+  const start = positionOf("rope", pos);
   const half = invFreq.data.length;
   if (2 * half > hd) throw new ShapeError(`rope: rotary dim ${2 * half} exceeds head dim ${hd}`);
   const out = new Float32Array(x.data);

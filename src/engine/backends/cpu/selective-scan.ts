@@ -1,12 +1,12 @@
-import { tensor, type Tensor } from "../../tensor.ts";
-import { dims2, expectShape } from "./shape-check.ts";
+import { tensor, type HostTensor } from "../../tensor.ts";
+import { dims2, expectShape } from "../../shape-check.ts";
 
 /**
  * Mamba-1 selective scan, sequential over tokens (O(n·d·s), state kept in f32 like the reference):
  *   hₜ = exp(Δₜ·A) ⊙ hₜ₋₁ + Δₜ·Bₜ·uₜ ;  yₜ = hₜ·Cₜ + D·uₜ
  * u, delta [n, d], A [d, s], B, C [n, s], D [d], state [d, s] → y [n, d]; state updated in place.
  */
-export function selectiveScan(u: Tensor, delta: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor): Tensor {
+export function selectiveScan(u: HostTensor, delta: HostTensor, A: HostTensor, B: HostTensor, C: HostTensor, D: HostTensor, state: HostTensor): HostTensor {
   const [n, d] = dims2("selectiveScan", "u", u);
   const [, s] = dims2("selectiveScan", "A", A);
   expectShape("selectiveScan", "delta", delta, [n, d]);

@@ -1,5 +1,5 @@
-import { tensor, type Tensor } from "../../tensor.ts";
-import { dims3, expectShape, ShapeError } from "./shape-check.ts";
+import { tensor, type HostTensor } from "../../tensor.ts";
+import { dims3, expectShape, ShapeError } from "../../shape-check.ts";
 
 /**
  * Mamba-2 SSD scan in its recurrent form, sequential over tokens (O(n·h·p·s)); on a CPU this beats the chunked
@@ -8,7 +8,7 @@ import { dims3, expectShape, ShapeError } from "./shape-check.ts";
  * x [n, h, p], dt [n, h], A [h], B, C [n, g, s], D [h], state [h, p, s] → y [n, h·p]; state updated in place.
  * Head i reads group ⌊i / (h/g)⌋ of B and C (repeat_interleave in HF).
  */
-export function ssdScan(x: Tensor, dt: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor): Tensor {
+export function ssdScan(x: HostTensor, dt: HostTensor, A: HostTensor, B: HostTensor, C: HostTensor, D: HostTensor, state: HostTensor): HostTensor {
   const [n, nh, p] = dims3("ssdScan", "x", x);
   const [, g, s] = dims3("ssdScan", "B", B);
   if (nh % g !== 0) throw new ShapeError(`ssdScan: ${g} groups do not divide ${nh} heads`);

@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
-import { numel, tensor, type Tensor } from "../../tensor.ts";
+import { type HostTensor, numel, type Tensor, tensor } from "../../tensor.ts";
 import {
   BufferUsage,
   MAP_READ,
   type Gpu,
+  type GpuBindGroupLayout,
   type GpuBuffer,
   type GpuCommandEncoder,
   type GpuComputePass,
@@ -12,17 +13,68 @@ import {
   type GpuQuerySet,
 } from "./gpu-types.ts";
 
-/** An f32 tensor living in a GPU storage buffer: row-major, same shape rules as the CPU `Tensor`. */
-export interface GpuTensor {
-  readonly shape: readonly number[];
+/** How a tensor's elements are stored: f32, or the raw 16-bit words of an f16 / bf16 checkpoint matrix. */
+export type GpuDtype = "f32" | "f16" | "bf16";
+
+/**
+ * A tensor in a GPU storage buffer: row-major, `offset` bytes into `buffer` (a multiple of the device's storage
+ * offset alignment, so it can be bound there). Its elements are f32 unless `dtype` says half words.
+ */
+export interface GpuTensor extends Tensor {
+  readonly backend: "webgpu";
   readonly buffer: GpuBuffer;
+  readonly offset: number;
+  readonly dtype: GpuDtype;
+  /** the context whose device holds the buffer */
+  readonly owner: GpuContext;
 }
+
+/**
+ * How a kernel reads a matrix of half (or f32) words: the kernel declares the matrix as `array<Word>` (two
+ * elements per Word) and widens with `unpack_w(word) -> vec2<f32>`; the runtime prepends the one-line header
+ * that defines both for the matrix's storage. f16 is native where the device has shader-f16, else packed in u32
+ * and widened with unpack2x16float; bf16 widens by a 16-bit shift.
+ */
+export type WordType = "f32" | "f16" | "f16-packed" | "bf16";
+const WORD_HEADERS: Record<WordType, string> = {
+  f32: "alias Word = vec2<f32>; fn unpack_w(v: Word) -> vec2<f32> { return v; }",
+  f16: "enable f16; alias Word = vec2<f16>; fn unpack_w(v: Word) -> vec2<f32> { return vec2<f32>(v); }",
+  "f16-packed": "alias Word = u32; fn unpack_w(v: Word) -> vec2<f32> { return unpack2x16float(v); }",
+  bf16: "alias Word = u32; fn unpack_w(v: Word) -> vec2<f32> { return vec2<f32>(bitcast<f32>(v << 16u), bitcast<f32>(v & 0xffff0000u)); }",
+};
 
 /** Reads a kernel source file; injected so the engine stays free of runtime-specific file APIs. */
 export type KernelReader = (url: URL) => Promise<string>;
 
 /** A uniform field: a plain number is packed as u32, `{ f32 }` as f32. */
 export type ParamField = number | { readonly f32: number };
+
+/** What a dispatch binds: a tensor (at its offset), a whole buffer, or nothing (a binding the entry point lacks). */
+export type Binding = GpuTensor | GpuBuffer | null;
+
+/** Where a context's op outputs and scratch come from when it serves a backend (see StepPool). */
+export interface StepAllocator {
+  take(bytes: number): GpuBuffer;
+}
+
+/** Every kernels/<op>/<op>.wgsl a context can run: read once at creation, so compiling later is synchronous. */
+export const KERNEL_OPS = [
+  "attention",
+  "attention_decode",
+  "conv1d",
+  "elementwise",
+  "embedding",
+  "experts",
+  "kv_append",
+  "matmul",
+  "rmsnorm",
+  "rope",
+  "sampling",
+  "selective_state_update",
+  "softmax_topk",
+  "ssd_state_update",
+] as const;
+export type KernelOp = (typeof KERNEL_OPS)[number];
 
 /** Where the kernels live: kernels/<op>/<op>.wgsl at the repository root — the files the tests and bench load. */
 export function kernelUrl(op: string): URL {
@@ -32,15 +84,33 @@ export function kernelUrl(op: string): URL {
 const TENSOR_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
 /** One dispatch's uniforms: 256 bytes, the largest minUniformBufferOffsetAlignment a device may demand. */
 const UNIFORM_SLOT = 256;
-/** Dispatches per submit before the uniform ring is full and the batch is flushed. */
-const RING_SLOTS = 256;
+/** Dispatches per submit before the uniform ring is full and the batch is flushed (a decode step is a few hundred). */
+const RING_SLOTS = 2048;
+
+/** Buffer sizes are rounded up to 16 bytes: kernels may read a vec4 (or a Word pair) past an odd tail. */
+export function bufferBytes(bytes: number): number {
+  return Math.max(16, Math.ceil(bytes / 16) * 16);
+}
+
+/** Options of GpuContext.create. */
+export interface GpuContextOptions {
+  /** time every submitted pass on the GPU (see gpuNanoseconds), when the adapter can */
+  timestamps?: boolean;
+  /** false: do not use shader-f16 even where the adapter has it (f16 matrices then take the packed path) */
+  f16?: boolean;
+  /** dispatches per submit (tests shrink it to make the ring wrap) */
+  ringSlots?: number;
+}
 
 /**
  * One WebGPU device plus the kernels compiled on it. Dispatches are recorded into one open compute pass
- * (WebGPU orders dispatches and makes each one's writes visible to the next) and submitted on `flush` or `read`.
+ * (WebGPU orders dispatches and makes each one's writes visible to the next) and submitted on `flush`, `read`,
+ * `write` or a full uniform ring.
  */
 export class GpuContext {
-  private readonly pipelines = new Map<string, Promise<GpuComputePipeline>>();
+  private readonly pipelines = new Map<string, GpuComputePipeline>();
+  private readonly compileErrors = new Map<string, Promise<string | null>>();
+  private readonly layouts = new WeakMap<GpuComputePipeline, GpuBindGroupLayout>();
   private encoder: GpuCommandEncoder | null = null;
   private pass: GpuComputePass | null = null;
   private transient: GpuBuffer[] = [];
@@ -48,24 +118,30 @@ export class GpuContext {
   // (ordered after the work already submitted, so the next batch can reuse it). A buffer per dispatch made wgpu
   // run one staging copy each at submit.
   private readonly ring: GpuBuffer;
-  private readonly ringData = new ArrayBuffer(UNIFORM_SLOT * RING_SLOTS);
+  private readonly ringSlots: number;
+  private readonly ringData: ArrayBuffer;
   private ringUsed = 0;
-  private errors: Promise<{ readonly message: string } | null>[] = [];
+  private errors: Promise<string | null>[] = [];
   private readonly timestamps: { set: GpuQuerySet; resolve: GpuBuffer } | null;
   /** One 16-byte (begin, end) readback per pass submitted since the last gpuNanoseconds call. */
   private passTimes: GpuBuffer[] = [];
-  /** A 4-byte buffer bound where a kernel declares an optional input the call does not have (e.g. no bias). */
+  /** A 16-byte buffer bound where a kernel declares an optional input the call does not have (e.g. no bias). */
   readonly placeholder: GpuBuffer;
+  /** Set by a backend: op outputs and scratch then come from its step pool instead of new buffers. */
+  steps: StepAllocator | null = null;
 
   private constructor(
     readonly device: GpuDevice,
     /** The adapter's description (e.g. "llvmpipe …" or the GPU name), for logs and bench output. */
     readonly adapterName: string,
-    private readonly readKernel: KernelReader,
+    private readonly sources: ReadonlyMap<string, string>,
     timed: boolean,
+    ringSlots: number,
   ) {
-    this.placeholder = device.createBuffer({ size: 4, usage: TENSOR_USAGE });
-    this.ring = device.createBuffer({ size: UNIFORM_SLOT * RING_SLOTS, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
+    this.placeholder = device.createBuffer({ size: 16, usage: TENSOR_USAGE });
+    this.ringSlots = ringSlots;
+    this.ringData = new ArrayBuffer(UNIFORM_SLOT * ringSlots);
+    this.ring = device.createBuffer({ size: UNIFORM_SLOT * ringSlots, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
     this.timestamps = timed
       ? {
           set: device.createQuerySet({ type: "timestamp", count: 2 }),
@@ -76,13 +152,10 @@ export class GpuContext {
 
   /**
    * Requests the high-performance adapter and a device with the adapter's own limits (the defaults cap storage
-   * bindings at 128 MiB). Fails with a clear message when the runtime has no WebGPU or no adapter. With
-   * `timestamps`, every submitted pass is timed on the GPU (see gpuNanoseconds), when the adapter can.
+   * bindings at 128 MiB) and shader-f16 where it has it, and reads every kernel source. Fails with a clear
+   * message when the runtime has no WebGPU or no adapter.
    */
-  static async create(
-    readKernel: KernelReader = (url) => readFile(url, "utf8"),
-    options: { timestamps?: boolean } = {},
-  ): Promise<GpuContext> {
+  static async create(readKernel: KernelReader = (url) => readFile(url, "utf8"), options: GpuContextOptions = {}): Promise<GpuContext> {
     const gpu = (globalThis.navigator as unknown as { gpu?: Gpu } | undefined)?.gpu;
     if (!gpu) throw new Error("WebGPU is not available in this runtime (navigator.gpu is missing): run under Deno");
     const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
@@ -94,70 +167,134 @@ export class GpuContext {
     }
     const l = adapter.limits;
     const timed = options.timestamps === true && adapter.features.has("timestamp-query");
+    const f16 = options.f16 !== false && adapter.features.has("shader-f16");
     const device = await adapter.requestDevice({
-      requiredFeatures: timed ? ["timestamp-query"] : [],
+      requiredFeatures: [...(timed ? ["timestamp-query"] : []), ...(f16 ? ["shader-f16"] : [])],
       requiredLimits: {
         maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
         maxBufferSize: l.maxBufferSize,
         maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
         maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+        minStorageBufferOffsetAlignment: l.minStorageBufferOffsetAlignment,
       },
     });
-    return new GpuContext(device, adapter.info?.description ?? "unknown adapter", readKernel, timed);
+    const sources = new Map(await Promise.all(KERNEL_OPS.map(async (op) => [op, await readKernel(kernelUrl(op))] as const)));
+    return new GpuContext(device, adapter.info?.description ?? "unknown adapter", sources, timed, options.ringSlots ?? RING_SLOTS);
   }
 
-  /** The compiled entry point `entry` of kernels/<op>/<op>.wgsl (compiled once, then cached). */
-  pipeline(op: string, entry: string): Promise<GpuComputePipeline> {
-    const key = `${op}:${entry}`;
-    let p = this.pipelines.get(key);
-    if (!p) {
-      p = this.compile(op, entry);
-      this.pipelines.set(key, p);
-    }
-    return p;
+  /** Whether the device computes with native f16 (shader-f16). */
+  get f16(): boolean {
+    return this.device.features.has("shader-f16");
   }
 
-  private async compile(op: string, entry: string): Promise<GpuComputePipeline> {
-    const code = await this.readKernel(kernelUrl(op));
-    this.device.pushErrorScope("validation");
-    const module = this.device.createShaderModule({ code, label: op });
-    const pipeline = await this.device.createComputePipelineAsync({ layout: "auto", compute: { module, entryPoint: entry } });
-    const error = await this.device.popErrorScope();
-    if (error) throw new Error(`kernels/${op}/${op}.wgsl (${entry}) does not compile: ${error.message}`);
-    return pipeline;
-  }
-
-  /** Copies a CPU tensor into a new storage buffer. */
-  upload(t: Tensor): GpuTensor {
-    const buffer = this.device.createBuffer({ size: Math.max(4, t.data.byteLength), usage: TENSOR_USAGE, mappedAtCreation: true });
-    new Float32Array(buffer.getMappedRange()).set(t.data);
-    buffer.unmap();
-    return { shape: [...t.shape], buffer };
-  }
-
-  /** A new storage buffer for a tensor of this shape (zeros). */
-  empty(shape: readonly number[]): GpuTensor {
-    return { shape: [...shape], buffer: this.device.createBuffer({ size: Math.max(4, numel(shape) * 4), usage: TENSOR_USAGE }) };
+  /** How kernels read a matrix stored as `dtype` on this device. */
+  wordType(dtype: GpuDtype): WordType {
+    return dtype === "f32" ? "f32" : dtype === "bf16" ? "bf16" : this.f16 ? "f16" : "f16-packed";
   }
 
   /**
-   * A scratch tensor for work being recorded; released at the next read or finish, once everything recorded
-   * has been submitted (a flush forced by a full uniform ring can fall between two dispatches that share it).
+   * The entry point `entry` of kernels/<op>/<op>.wgsl, with the `words` header (compiled once, then cached).
+   * Synchronous: a compile error surfaces, naming the file and entry, at the next read or finish.
+   */
+  kernel(op: KernelOp, entry: string, words: WordType = "f32"): GpuComputePipeline {
+    const key = `${op}:${entry}:${words}`;
+    const cached = this.pipelines.get(key);
+    if (cached) return cached;
+    const source = this.sources.get(op);
+    if (source === undefined) throw new Error(`kernels/${op}/${op}.wgsl was not loaded`);
+    // The header goes on the first line, so the compiler's line numbers are the file's.
+    const code = `${WORD_HEADERS[words]} ${source}`;
+    this.device.pushErrorScope("validation");
+    const module = this.device.createShaderModule({ code, label: `${op}.wgsl` });
+    const pipeline = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: entry } });
+    const error = this.device.popErrorScope().then((e) => (e ? `kernels/${op}/${op}.wgsl (${entry}, ${words} words) does not compile: ${e.message}` : null));
+    this.compileErrors.set(key, error);
+    this.errors.push(error);
+    this.pipelines.set(key, pipeline);
+    return pipeline;
+  }
+
+  /** `kernel`, waiting for the compiler: throws its message when the entry point does not compile. */
+  async pipeline(op: KernelOp, entry: string, words: WordType = "f32"): Promise<GpuComputePipeline> {
+    const p = this.kernel(op, entry, words);
+    const error = await this.compileErrors.get(`${op}:${entry}:${words}`);
+    if (error) throw new Error(error);
+    return p;
+  }
+
+  private make(shape: readonly number[], buffer: GpuBuffer, dtype: GpuDtype = "f32", offset = 0): GpuTensor {
+    return { shape: [...shape], backend: "webgpu", buffer, offset, dtype, owner: this };
+  }
+
+  /** A view of `t` (same buffer): another shape, or a byte offset further in (aligned: see canView). */
+  view(t: GpuTensor, shape: readonly number[], byteOffset = 0): GpuTensor {
+    return this.make(shape, t.buffer, t.dtype, t.offset + byteOffset);
+  }
+
+  /** Whether a tensor may start `bytes` into a buffer (the device's storage binding offset alignment). */
+  canView(bytes: number): boolean {
+    return bytes % this.device.limits.minStorageBufferOffsetAlignment === 0;
+  }
+
+  /** Copies a CPU tensor into a new storage buffer. */
+  upload(t: HostTensor): GpuTensor {
+    return this.uploadWords(t.shape, "f32", t.data);
+  }
+
+  /** A new long-lived buffer holding `values` as stored: f32 values, or raw f16 / bf16 words. */
+  uploadWords(shape: readonly number[], dtype: GpuDtype, values: Float32Array | Uint16Array): GpuTensor {
+    const buffer = this.device.createBuffer({ size: bufferBytes(values.byteLength), usage: TENSOR_USAGE, mappedAtCreation: true });
+    const range = buffer.getMappedRange();
+    if (values instanceof Float32Array) new Float32Array(range).set(values);
+    else new Uint16Array(range).set(values);
+    buffer.unmap();
+    return this.make(shape, buffer, dtype);
+  }
+
+  /** A new long-lived f32 buffer for a tensor of this shape (zeros). */
+  empty(shape: readonly number[]): GpuTensor {
+    return this.make(shape, this.device.createBuffer({ size: bufferBytes(numel(shape) * 4), usage: TENSOR_USAGE }));
+  }
+
+  /** An op's f32 output: from the step pool when a backend set one, else a new buffer. */
+  output(shape: readonly number[]): GpuTensor {
+    return this.steps ? this.make(shape, this.steps.take(numel(shape) * 4)) : this.empty(shape);
+  }
+
+  /**
+   * A scratch tensor for work being recorded: from the step pool when there is one, else a buffer released at
+   * the next read or finish, once everything recorded has been submitted (a flush forced by a full uniform ring
+   * can fall between two dispatches that share it).
    */
   scratch(shape: readonly number[]): GpuTensor {
+    if (this.steps) return this.output(shape);
     const t = this.empty(shape);
     this.transient.push(t.buffer);
     return t;
   }
 
-  /** Submits pending work and copies the tensor back. */
-  async read(t: GpuTensor): Promise<Tensor> {
+  /** Destroys `buffer` once the work recorded so far that may use it has been submitted. */
+  retire(buffer: GpuBuffer): void {
+    this.transient.push(buffer);
+  }
+
+  /**
+   * Writes host bytes into a tensor. Recorded work is submitted first: queue writes run before any later
+   * submit, so work still being recorded must not see the new bytes (e.g. a step pool slot reused by a step).
+   */
+  write(t: GpuTensor, data: ArrayBufferView): void {
+    this.flush();
+    this.device.queue.writeBuffer(t.buffer, t.offset, data);
+  }
+
+  /** Submits pending work and copies the tensor back (f32 elements). */
+  async read(t: GpuTensor): Promise<HostTensor> {
     this.flush();
     this.releaseScratch();
     const bytes = numel(t.shape) * 4;
-    const staging = this.device.createBuffer({ size: Math.max(4, bytes), usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+    const staging = this.device.createBuffer({ size: bufferBytes(bytes), usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
     const encoder = this.device.createCommandEncoder();
-    if (bytes > 0) encoder.copyBufferToBuffer(t.buffer, 0, staging, 0, bytes);
+    if (bytes > 0) encoder.copyBufferToBuffer(t.buffer, t.offset, staging, 0, bytes);
     this.device.queue.submit([encoder.finish()]);
     await this.throwRecordedErrors();
     await staging.mapAsync(MAP_READ);
@@ -172,17 +309,12 @@ export class GpuContext {
    * A `null` slot is a binding the entry point never touches: with layout "auto" it is absent from the
    * pipeline's layout and must not be bound. `groups` is the workgroup grid, checked against the device limit.
    */
-  dispatch(
-    pipeline: GpuComputePipeline,
-    buffers: readonly (GpuBuffer | null)[],
-    params: readonly ParamField[],
-    groups: readonly number[],
-  ): void {
+  dispatch(pipeline: GpuComputePipeline, buffers: readonly Binding[], params: readonly ParamField[], groups: readonly number[]): void {
     const max = this.device.limits.maxComputeWorkgroupsPerDimension;
     if (groups.some((g) => g > max)) throw new RangeError(`dispatch grid [${groups}] exceeds ${max} workgroups per dimension`);
     if (groups.some((g) => g === 0)) return;
     if (params.length * 4 > UNIFORM_SLOT) throw new RangeError(`${params.length} uniform fields exceed one ${UNIFORM_SLOT}-byte slot`);
-    if (this.ringUsed === RING_SLOTS) this.flush();
+    if (this.ringUsed === this.ringSlots) this.flush();
     const offset = this.ringUsed++ * UNIFORM_SLOT;
     const view = new DataView(this.ringData, offset, UNIFORM_SLOT);
     params.forEach((f, i) => (typeof f === "number" ? view.setUint32(i * 4, f, true) : view.setFloat32(i * 4, f.f32, true)));
@@ -195,11 +327,18 @@ export class GpuContext {
         ts ? { timestampWrites: { querySet: ts.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : undefined,
       );
     }
-    const entries: { binding: number; resource: { buffer: GpuBuffer; offset?: number; size?: number } }[] = buffers.flatMap(
-      (buffer, binding) => (buffer ? [{ binding, resource: { buffer } }] : []),
-    );
-    entries.push({ binding: buffers.length, resource: { buffer: this.ring, offset, size: Math.ceil(params.length / 4) * 16 } });
-    const group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    const entries: { binding: number; resource: { buffer: GpuBuffer; offset?: number; size?: number } }[] = [];
+    buffers.forEach((b, binding) => {
+      if (b === null) return;
+      entries.push({ binding, resource: "owner" in b ? { buffer: b.buffer, offset: b.offset } : { buffer: b } });
+    });
+    entries.push({ binding: buffers.length, resource: { buffer: this.ring, offset, size: Math.max(16, Math.ceil(params.length / 4) * 16) } });
+    let layout = this.layouts.get(pipeline);
+    if (!layout) {
+      layout = pipeline.getBindGroupLayout(0);
+      this.layouts.set(pipeline, layout);
+    }
+    const group = this.device.createBindGroup({ layout, entries });
     this.pass.setPipeline(pipeline);
     this.pass.setBindGroup(0, group);
     this.pass.dispatchWorkgroups(groups[0]!, groups[1] ?? 1, groups[2] ?? 1);
@@ -209,6 +348,11 @@ export class GpuContext {
   grid(count: number): [number, number] {
     const max = this.device.limits.maxComputeWorkgroupsPerDimension;
     return count <= max ? [count, 1] : [max, Math.ceil(count / max)];
+  }
+
+  /** Whether work has been recorded and not yet submitted. */
+  get pending(): boolean {
+    return this.pass !== null;
   }
 
   /** Submits everything recorded so far. */
@@ -224,12 +368,12 @@ export class GpuContext {
     this.device.queue.writeBuffer(this.ring, 0, new Uint8Array(this.ringData, 0, this.ringUsed * UNIFORM_SLOT));
     this.ringUsed = 0;
     this.device.queue.submit([this.encoder.finish()]);
-    this.errors.push(this.device.popErrorScope());
+    this.errors.push(this.device.popErrorScope().then((e) => (e ? `WebGPU rejected a dispatch: ${e.message}` : null)));
     this.pass = null;
     this.encoder = null;
   }
 
-  /** Destroys scratch buffers; only called right after a flush, and destroy() waits for submitted work. */
+  /** Destroys scratch and retired buffers; only called right after a flush, and destroy() waits for submitted work. */
   private releaseScratch(): void {
     for (const b of this.transient) b.destroy();
     this.transient = [];
@@ -246,7 +390,7 @@ export class GpuContext {
   private async throwRecordedErrors(): Promise<void> {
     const found = (await Promise.all(this.errors)).find((e) => e !== null);
     this.errors = [];
-    if (found) throw new Error(`WebGPU rejected a dispatch: ${found.message}`);
+    if (found) throw new Error(found);
   }
 
   /**

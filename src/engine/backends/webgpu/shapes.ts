@@ -1,4 +1,4 @@
-import { ShapeError } from "../cpu/shape-check.ts";
+import { ShapeError } from "../../shape-check.ts";
 import type { GpuTensor } from "./gpu-context.ts";
 
 /** The dims of a GPU tensor of the given rank, or a ShapeError naming the op and argument (as the CPU ops do). */

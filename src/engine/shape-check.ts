@@ -1,4 +1,9 @@
-import type { Tensor } from "../../tensor.ts";
+import type { Tensor } from "./tensor.ts";
+
+/** Thrown when an op gets a tensor another backend owns: a bug in the caller, never a silent copy. */
+export class BackendMismatchError extends Error {
+  override name = "BackendMismatchError";
+}
 
 /** Thrown when an op gets tensors whose shapes do not fit together: a bug in the calling graph, named by op. */
 export class ShapeError extends Error {

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The GPU tier's checks and bench on the H200, in one call of the device tool (docs/tier.md, "On a GPU machine"):
+#   ../shared/device/pack.sh && bench/gpu/slim-modules.sh      # here, once: Deno, Vulkan loader, the tier's npm modules
+#   device run, carry [".device"]:  bash bench/gpu/run.sh [check] [bench] [webgpu]
+# check: every reference architecture on the CUDA backend against the CPU (tests/kernels/cuda/check-models.ts);
+# bench: checkpoints + HF baselines (hf_bench.py), then ours (tier-bench.ts, with TTFT over HTTP); webgpu: the
+# WebGPU backend's checks and decode figures. Logs and JSON land in $OUT; bench/gpu/report.ts turns them into
+# docs/benchmarks.md here.
+set -uo pipefail
+steps="${*:-check bench}"
+source .device/setup.sh >/dev/null
+ln -sfn .device/node_modules node_modules
+out="${OUT:-/tmp/out}"; mkdir -p "$out"
+models=/tmp/models; mkdir -p "$models"
+cublas="$(ldconfig -p | grep -o '/[^ ]*libcublas\.so\.1[0-9]*$' | head -1)"
+[ -n "$cublas" ] || cublas="$(find / -name 'libcublas.so.1[0-9]*' -not -path '/proc/*' 2>/dev/null | head -1)"
+export SY_CUBLAS="$cublas"
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm --format=csv | tee "$out/device.txt"
+echo "cuBLAS: ${SY_CUBLAS:-none}" | tee -a "$out/device.txt"
+deno run -A scripts/build-cuda.mjs --jobs 16 2>&1 | tail -3 | tee "$out/build.log" || exit 1
+for step in $steps; do
+  case "$step" in
+    check) timeout 240 deno run -A tests/kernels/cuda/check-models.ts --out "$out/check.json" 2>&1 | tee "$out/check.log" | tail -40 ;;
+    bench)
+      timeout 420 python3 bench/gpu/hf_bench.py --models "$models" --out "$out/hf.json" 2>&1 | tee "$out/hf.log" | tail -20
+      list="$(ls -d $models/*/ | tr '\n' ',' | sed 's/,$//; s#/,#,#g; s#/$##')"
+      timeout 400 deno run -A bench/gpu/tier-bench.ts --models "$list" --backend cuda --ttft --out "$out/ours-cuda.json" 2>&1 | tee "$out/ours-cuda.log" | tail -40 ;;
+    webgpu)
+      list="$(ls -d $models/*/ 2>/dev/null | tr '\n' ',' | sed 's/,$//; s#/,#,#g; s#/$##')"
+      timeout 200 deno run -A bench/gpu/tier-bench.ts --models "$list" --backend webgpu --decode 512 --prefill 1024 --out "$out/ours-webgpu.json" 2>&1 | tee "$out/ours-webgpu.log" | tail -20 ;;
+  esac
+done

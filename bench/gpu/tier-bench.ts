@@ -1,0 +1,105 @@
+/**
+ * The tier's own side of the GPU bench (bench/gpu/run.sh runs it on the H200, after hf_bench.py made the
+ * checkpoints): every model on a GPU backend, batch 1, bf16 weights as stored.
+ *   deno run -A bench/gpu/tier-bench.ts --models <dir,dir,…> --backend cuda --out ours.json [--ttft]
+ * decode ms/token (median of 64 device steps, each read back as the tier does) after 512- and 8k-token prompts;
+ * prefill tokens/s at 1k, 8k and 32k (through the first sampled token); with --ttft, time to first streamed
+ * token over HTTP from `tier serve` (src/tier/main.ts) on the same backend, with a 1k-token prompt, from a
+ * client in the same run.
+ */
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { selectBackend, type BackendChoice } from "../../src/engine/backends/select-backend.ts";
+import { loadModelHost } from "../../src/engine/model-host.ts";
+import { measureThroughput } from "../../src/engine/measure-throughput.ts";
+
+declare const Deno: {
+  execPath(): string;
+  Command: new (cmd: string, opts: { args: string[]; stdout: "piped"; stderr: "inherit" }) => {
+    spawn(): { stdout: ReadableStream<Uint8Array>; kill(signal?: string): void; status: Promise<unknown> };
+  };
+};
+
+const { values } = parseArgs({
+  options: {
+    models: { type: "string" },
+    backend: { type: "string", default: "cuda" },
+    out: { type: "string" },
+    ttft: { type: "boolean", default: false },
+    "ttft-repeat": { type: "string", default: "60" },
+    decode: { type: "string", default: "512,8192" },
+    prefill: { type: "string", default: "1024,8192,32768" },
+  },
+});
+const dirs = (values.models ?? "").split(",").filter(Boolean);
+const backend = await selectBackend(values.backend as BackendChoice);
+console.log(`backend ${backend.description}`);
+const results: Record<string, unknown>[] = [];
+const save = () => (values.out ? writeFile(values.out, JSON.stringify({ backend: backend.description, results }, null, 2)) : Promise.resolve());
+
+for (const dir of dirs) {
+  const t0 = performance.now();
+  const host = await loadModelHost(dir, backend.ops);
+  const row: Record<string, unknown> = { model: host.id, family: host.card.family, params: host.card.params, dtype: host.serving.dtype, load_s: (performance.now() - t0) / 1000 };
+  await measureThroughput(host.model, 64, 4); // warm-up: kernels, cuBLAS, the arena
+  for (const n of values.decode!.split(",").map(Number)) {
+    const t = await measureThroughput(host.model, n, 64);
+    row[`decode_ms_${n}`] = t.decodeMsPerTok;
+    console.log(`${host.id} decode after ${n}: ${t.decodeMsPerTok.toFixed(3)} ms/token`);
+  }
+  for (const n of values.prefill!.split(",").map(Number)) {
+    if (n > host.card.contextLength) continue;
+    const t = await measureThroughput(host.model, n, 1);
+    row[`prefill_tok_s_${n}`] = t.prefillTokPerS;
+    console.log(`${host.id} prefill ${n}: ${t.prefillTokPerS.toFixed(0)} tokens/s`);
+  }
+  results.push(row);
+  await save();
+}
+
+if (values.ttft) {
+  const proc = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--unstable-no-legacy-abort", "src/tier/main.ts", "--backend", values.backend!, "--models", dirs.join(","), "--port", "0", "--kv-tokens", "40000"],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = (proc.stdout as ReadableStream<BufferSource>).pipeThrough(new TextDecoderStream()).getReader();
+  let url = "";
+  for (let buf = ""; !url; ) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("the tier exited before listening");
+    buf += value;
+    url = /listening on (http:\/\/\S+)/.exec(buf)?.[1] ?? "";
+  }
+  const prompt = "Long prompts are where Mamba and Llama part ways: attention grows, the state does not. ".repeat(Number(values["ttft-repeat"]));
+  for (const row of results) {
+    const times: number[] = [];
+    let tokens = 0;
+    for (let i = 0; i < 4; i++) {
+      const t = performance.now();
+      const res = await fetch(`${url}/v1/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: row.model, prompt, max_tokens: 16, temperature: 0, stream: true, stream_options: { include_usage: true }, ignore_eos: true }),
+      });
+      if (!res.ok) throw new Error(`${row.model}: the tier answered ${res.status}: ${await res.text()}`);
+      const body = (res.body as ReadableStream<BufferSource>).pipeThrough(new TextDecoderStream()).getReader();
+      let first = 0;
+      let text = "";
+      for (;;) {
+        const { value, done } = await body.read();
+        if (done) break;
+        text += value;
+        if (!first && value.includes("\"text\"")) first = performance.now() - t;
+      }
+      tokens = Number(/"prompt_tokens":(\d+)/.exec(text)?.[1] ?? 0);
+      times.push(first);
+    }
+    times.sort((a, b) => a - b);
+    row.ttft_ms = times[1]; // of 4, after the first warmed the model's graphs
+    row.ttft_prompt_tokens = tokens;
+    console.log(`${row.model} TTFT over HTTP: ${times[1]!.toFixed(1)} ms (${tokens} prompt tokens)`);
+  }
+  proc.kill("SIGTERM");
+  await save();
+}

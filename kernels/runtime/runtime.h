@@ -1,0 +1,22 @@
+// What the kernel files share: the engine's stream and cuBLAS handle (kernels/runtime/runtime.cu), and the
+// storage dtypes weights may keep on the device.
+#pragma once
+#include <cstdint>
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+cudaStream_t sy_stream_handle();
+
+// y [n, m] (f32, row-major) = x [n, k] · w [m, k]ᵀ through cuBLAS, when the library could be loaded
+// (kernels/runtime/blas.cu): x and w both f32 (no TF32), or both f16/bf16 (tensor cores, f32 accumulation).
+// Returns false when cuBLAS is not there or refused the call; the caller then runs its own kernel.
+bool sy_blas_gemm(const void* x, const void* w, int dtype, float* y, int n, int k, int m);
+
+// Storage dtype codes, as src/engine/backends/cuda passes them.
+enum SyDtype { kF32 = 0, kF16 = 1, kBF16 = 2 };
+
+__device__ __forceinline__ float sy_load(const float* p, size_t i) { return __ldg(p + i); }
+__device__ __forceinline__ float sy_load(const __half* p, size_t i) { return __half2float(p[i]); }
+__device__ __forceinline__ float sy_load(const __nv_bfloat16* p, size_t i) { return __bfloat162float(p[i]); }
