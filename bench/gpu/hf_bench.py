@@ -10,8 +10,10 @@ Checkpoints (bf16 safetensors, a small byte-level BPE tokenizer, since only the 
   shorter, so the 32k prefill runs.
 HF numbers, batch 1, what a user tries first (`generate`, default attention: SDPA for Llama; no mamba_ssm here):
   decode ms/token after a 512-token prompt, in f32 and bf16: (time of 1 + N new tokens − time of 1) / N;
-  prefill s at 1k and 4k tokens (one forward), bf16 (and f32 at 1k).
+  prefill s at 1k and 4k tokens (one forward), in both dtypes.
 Floor: weight bytes (bf16) ÷ the copy bandwidth measured here (bytes read + written of a 4 GiB copy).
+Reference NLL: HF f32 mean NLL of the 2048 fixed ids the tier bench scores (benchmarkPromptIds in
+src/engine/measure-throughput.ts), the f32 reference our bf16 engine is held to (within 2e-2).
 """
 import argparse, json, os, time
 import torch
@@ -91,6 +93,26 @@ def copy_bandwidth():
     return 2 * a.numel() / times[len(times) // 2]
 
 
+def benchmark_ids(n, vocab):
+    s, out = 12345, []
+    for _ in range(n):
+        s = (s * 1103515245 + 12345) % 2147483648
+        out.append(s % vocab)
+    return out
+
+
+@torch.inference_mode()
+def reference_nll(d, vocab, n=2048):
+    cls = getattr(transformers, json.load(open(os.path.join(d, "config.json")))["architectures"][0])
+    m = cls.from_pretrained(d, dtype=torch.float32).cuda().eval()
+    ids = torch.tensor([benchmark_ids(n, vocab)], device="cuda")
+    logits = m(ids).logits[0, :-1].float()
+    nll = torch.nn.functional.cross_entropy(logits, ids[0, 1:]).item()
+    del m
+    torch.cuda.empty_cache()
+    return nll
+
+
 def timed(fn):
     torch.cuda.synchronize()
     t = time.perf_counter()
@@ -112,7 +134,7 @@ def hf(d, dtype, vocab):
     t1 = min(timed(lambda: gen(1)) for _ in range(2))
     tn = min(timed(lambda: gen(1 + new)) for _ in range(2))
     out = {"decode_ms_per_token_512": (tn - t1) / new * 1e3}
-    for n in ([1024, 4096] if dtype == torch.bfloat16 else [1024]):
+    for n in [1024, 4096]:
         x = ids(n)
         m(x[:, :16])
         out[f"prefill_s_{n}"] = min(timed(lambda: m(x)) for _ in range(2))
@@ -136,6 +158,8 @@ def main():
     for name, info in ckpts.items():
         r = dict(info, floor_ms=info["weight_bytes"] / bw * 1e3)
         vocab = json.load(open(os.path.join(info["dir"], "config.json")))["vocab_size"]
+        r["hf_f32_nll_2048"] = reference_nll(info["dir"], vocab)
+        print(name, "f32 NLL of the 2048 bench ids", r["hf_f32_nll_2048"], flush=True)
         if not a.skip_hf:
             for dt, label in [(torch.float32, "f32"), (torch.bfloat16, "bf16")]:
                 try:

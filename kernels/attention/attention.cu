@@ -9,9 +9,16 @@
 //     from scratch [n, h, splits, hd + 2]. Splits past the query's last key only mark themselves empty.
 //   tiled (n > 16; prefill) — a block of 4 warps per (16 queries, head): tiles of 32 keys and values staged in
 //     shared memory (rows padded by one float: no bank conflicts), each warp with 4 queries, lane j scoring key j,
-//     online softmax across the warp, lanes owning output dims. O(n) memory: no n×t scores. f32 on CUDA cores.
+//     online softmax across the warp, lanes owning output dims. O(n) memory: no n×t scores. f32 on CUDA cores:
+//     the path of f32 models, which are held to the CPU's results.
+//   tensor (n > 16, half-precision models, hd % 16 == 0, hd ≤ 128; prefill) — flash attention on the tensor
+//     cores: a block of 4 warps per (64 queries, head), K/V tiles of 64 keys narrowed to bf16 in shared memory,
+//     S = Q·Kᵀ and O += P·V as 16×16×16 bf16 WMMA products with f32 accumulation, the online softmax in f32 on
+//     the score tile; O lives in shared memory between tiles (rows rescaled there).
 // Launchers: sy_attention_scratch_floats(n, h, hd, capacity); sy_attention(q, keys, values, pos, scratch, out, n,
-//   h, kvh, hd, capacity, scale) → cudaError_t.
+//   h, kvh, hd, capacity, scale, half) → cudaError_t.
+#include <mma.h>
+
 #include "../runtime/runtime.h"
 
 namespace {
@@ -195,6 +202,121 @@ __global__ void __launch_bounds__(kWarps * 32) tiled_kernel(const float* __restr
   }
 }
 
+namespace wmma = nvcuda::wmma;
+constexpr int kFlashQ = 64, kFlashK = 64;
+
+template <int HD>
+size_t flash_shared_bytes() {
+  return (3 * kFlashK * HD + kWarps * 16 * kFlashK) * sizeof(__nv_bfloat16) + (kWarps * 16 * kFlashK + kWarps * 16 * HD) * sizeof(float);
+}
+
+template <int HD>
+__global__ void __launch_bounds__(kWarps * 32) flash_kernel(const float* __restrict__ q, const float* __restrict__ keys,
+                                                            const float* __restrict__ values, const float* __restrict__ pos,
+                                                            float* __restrict__ out, int n, int h, int kvh, float scale) {
+  extern __shared__ __align__(128) unsigned char smem_raw[];
+  __nv_bfloat16* qs = reinterpret_cast<__nv_bfloat16*>(smem_raw);  // [64][HD]
+  __nv_bfloat16* ks = qs + kFlashQ * HD;                            // [64][HD]
+  __nv_bfloat16* vs = ks + kFlashK * HD;                            // [64][HD]
+  __nv_bfloat16* ps = vs + kFlashK * HD;                            // [4][16][64]
+  float* ss = reinterpret_cast<float*>(ps + kWarps * 16 * kFlashK);  // [4][16][64]
+  float* os = ss + kWarps * 16 * kFlashK;                            // [4][16][HD]
+  const int q0 = blockIdx.x * kFlashQ, hh = blockIdx.y;
+  const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;
+  const int width = kvh * HD;
+  const size_t kvo = static_cast<size_t>(hh / (h / kvh)) * HD;
+  const int p0 = static_cast<int>(pos[0]);
+  for (int i = tid; i < kFlashQ * HD; i += kWarps * 32) {
+    const int qi = q0 + i / HD;
+    qs[i] = __float2bfloat16(qi < n ? q[(static_cast<size_t>(qi) * h + hh) * HD + i % HD] : 0.f);
+  }
+  float* ow = os + warp * 16 * HD;
+  for (int i = lane; i < 16 * HD; i += 32) ow[i] = 0.f;
+  // lanes 2r and 2r+1 own row r of the warp's 16 queries, each half of its columns
+  const int r = lane / 2, half = lane % 2;
+  const int first = q0 + warp * 16, qi = first + r, qpos = p0 + qi;
+  float m = -INFINITY, l = 0.f;
+  const int last_q = min(n, q0 + kFlashQ) - 1;
+  const int keys_needed = p0 + last_q + 1;
+  const int warp_last = p0 + min(n - 1, first + 15);
+  float* sw = ss + warp * 16 * kFlashK;
+  __nv_bfloat16* pw = ps + warp * 16 * kFlashK;
+  for (int k0 = 0; k0 < keys_needed; k0 += kFlashK) {
+    __syncthreads();
+    for (int i = tid; i < kFlashK * HD; i += kWarps * 32) {
+      const int kj = k0 + i / HD;
+      const bool ok = kj < keys_needed;
+      const size_t at = static_cast<size_t>(kj) * width + kvo + i % HD;
+      ks[i] = __float2bfloat16(ok ? keys[at] : 0.f);
+      vs[i] = __float2bfloat16(ok ? values[at] : 0.f);
+    }
+    __syncthreads();
+    if (first >= n || k0 > warp_last) continue;
+    for (int kt = 0; kt < kFlashK / 16; ++kt) {
+      wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
+      wmma::fill_fragment(acc, 0.f);
+#pragma unroll
+      for (int d = 0; d < HD / 16; ++d) {
+        wmma::fragment<wmma::matrix_a, 16, 16, 16, __nv_bfloat16, wmma::row_major> a;
+        wmma::fragment<wmma::matrix_b, 16, 16, 16, __nv_bfloat16, wmma::col_major> b;
+        wmma::load_matrix_sync(a, qs + warp * 16 * HD + d * 16, HD);
+        wmma::load_matrix_sync(b, ks + kt * 16 * HD + d * 16, HD);
+        wmma::mma_sync(acc, a, b, acc);
+      }
+      wmma::store_matrix_sync(sw + kt * 16, acc, kFlashK, wmma::mem_row_major);
+    }
+    __syncwarp();
+    float* srow = sw + r * kFlashK;
+    float mx = -INFINITY;
+    for (int c = half * 32; c < half * 32 + 32; ++c) {
+      const float sc = qi < n && k0 + c <= qpos ? srow[c] * scale : -INFINITY;
+      srow[c] = sc;
+      mx = fmaxf(mx, sc);
+    }
+    mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
+    const float mn = fmaxf(m, mx);
+    const float corr = mn == -INFINITY ? 1.f : expf(m - mn);
+    float sum = 0.f;
+    for (int c = half * 32; c < half * 32 + 32; ++c) {
+      const float p = mn == -INFINITY ? 0.f : expf(srow[c] - mn);
+      pw[r * kFlashK + c] = __float2bfloat16(p);
+      sum += p;
+    }
+    sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+    l = l * corr + sum;
+    m = mn;
+    for (int d = half * (HD / 2); d < (half + 1) * (HD / 2); ++d) ow[r * HD + d] *= corr;
+    __syncwarp();
+#pragma unroll
+    for (int dt = 0; dt < HD / 16; ++dt) {
+      wmma::fragment<wmma::accumulator, 16, 16, 16, float> o;
+      wmma::load_matrix_sync(o, ow + dt * 16, HD, wmma::mem_row_major);
+#pragma unroll
+      for (int kk = 0; kk < kFlashK / 16; ++kk) {
+        wmma::fragment<wmma::matrix_a, 16, 16, 16, __nv_bfloat16, wmma::row_major> a;
+        wmma::fragment<wmma::matrix_b, 16, 16, 16, __nv_bfloat16, wmma::row_major> b;
+        wmma::load_matrix_sync(a, pw + kk * 16, kFlashK);
+        wmma::load_matrix_sync(b, vs + kk * 16 * HD + dt * 16, HD);
+        wmma::mma_sync(o, a, b, o);
+      }
+      wmma::store_matrix_sync(ow + dt * 16, o, HD, wmma::mem_row_major);
+    }
+    __syncwarp();
+  }
+  if (first < n && qi < n) {
+    for (int d = half * (HD / 2); d < (half + 1) * (HD / 2); ++d) out[(static_cast<size_t>(qi) * h + hh) * HD + d] = ow[r * HD + d] / l;
+  }
+}
+
+template <int HD>
+int launch_flash(const float* q, const float* keys, const float* values, const float* pos, float* out, int n, int h, int kvh,
+                 float scale, cudaStream_t s) {
+  const size_t shared = flash_shared_bytes<HD>();
+  cudaFuncSetAttribute(flash_kernel<HD>, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared));
+  flash_kernel<HD><<<dim3((n + kFlashQ - 1) / kFlashQ, h), kWarps * 32, shared, s>>>(q, keys, values, pos, out, n, h, kvh, scale);
+  return cudaGetLastError();
+}
+
 template <int PER>
 int launch(const float* q, const float* keys, const float* values, const float* pos, float* scratch, float* out, int n,
            int h, int kvh, int hd, int capacity, float scale, cudaStream_t s) {
@@ -217,11 +339,17 @@ extern "C" int sy_attention_scratch_floats(int n, int h, int hd, int capacity) {
   return n <= kSplitMaxQueries ? n * h * split_count(h, capacity) * (hd + 2) : 0;
 }
 
+// half: the model computes in half precision, so prefill may take the tensor-core path.
 extern "C" int sy_attention(const float* q, const float* keys, const float* values, const float* pos, float* scratch,
-                            float* out, int n, int h, int kvh, int hd, int capacity, float scale) {
+                            float* out, int n, int h, int kvh, int hd, int capacity, float scale, int half) {
   if (n <= 0) return cudaSuccess;
   if (h <= 0 || kvh <= 0 || h % kvh != 0 || hd <= 0 || hd > 256) return cudaErrorInvalidValue;
   cudaStream_t s = sy_stream_handle();
+  if (half && n > kSplitMaxQueries) {
+    if (hd == 64) return launch_flash<64>(q, keys, values, pos, out, n, h, kvh, scale, s);
+    if (hd == 128) return launch_flash<128>(q, keys, values, pos, out, n, h, kvh, scale, s);
+    if (hd == 32) return launch_flash<32>(q, keys, values, pos, out, n, h, kvh, scale, s);
+  }
   switch ((hd + 31) / 32) {
     case 1: return launch<1>(q, keys, values, pos, scratch, out, n, h, kvh, hd, capacity, scale, s);
     case 2: return launch<2>(q, keys, values, pos, scratch, out, n, h, kvh, hd, capacity, scale, s);

@@ -10,8 +10,9 @@
 // Launcher: linear_f32(x, w, b, y, n, k, m, stream) → cudaError_t of the launch.
 // The engine's launcher, sy_linear(x, w, wdtype, b, y, n, k, m, xh): weights f32, f16 or bf16 as stored, x and y
 // f32, f32 accumulation.
-//   gemv_t (n ≤ 8) — gemv with the weight row read 16 bytes a lane (8 halves or 4 floats) and widened in
-//     registers; one pass over the weights for all n rows. Our own: decode is weight-streaming bound.
+//   gemv_t (n ≤ 8) — gemv with the weight row read 16 bytes a lane (8 halves or 4 floats), 4 loads in flight,
+//     widened in registers; 1–8 warps per row (split-K, summed in shared memory) so small matrices still fill
+//     the GPU; one pass over the weights for all n rows. Our own: decode is weight-streaming bound.
 //   n > 8 — cuBLAS GemmEx (kernels/runtime/blas.cu): on the tensor cores for half weights (x narrowed into
 //     xh [n, k] first, f32 out, f32 compute), f32 without TF32 for f32 weights; the bias is added by a second
 //     kernel. Without cuBLAS, the gemm kernel above, reading the weights in their dtype.
@@ -168,35 +169,55 @@ __device__ __forceinline__ int widen16(const uint4& raw, const __nv_bfloat16*, f
   return 8;
 }
 
+// Warps of a block split one output row's k between them when there are few rows (k/v projections at d 2048
+// are 512 rows: one warp a row would leave most of the 132 SMs idle); each lane keeps kInFlight 16-byte weight
+// loads in flight before it multiplies.
+constexpr int kInFlight = 4;
+
 template <typename T, int N>
 __global__ void __launch_bounds__(kGemvWarps * 32) gemv_t_kernel(const float* __restrict__ x, const T* __restrict__ w,
                                                                  const float* __restrict__ b, float* __restrict__ y,
-                                                                 int k, int m, bool vec) {
-  const int o = blockIdx.x * kGemvWarps + threadIdx.x / 32;
-  const int lane = threadIdx.x % 32;
-  if (o >= m) return;
-  const T* wr = w + static_cast<size_t>(o) * k;
+                                                                 int k, int m, int split, bool vec) {
+  __shared__ float partial[kGemvWarps][N];
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int rows_per_block = kGemvWarps / split;
+  const int o = blockIdx.x * rows_per_block + warp / split;
+  const int part = warp % split;
+  const bool live = o < m;
+  const T* wr = w + static_cast<size_t>(live ? o : 0) * k;
   float acc[N] = {};
   constexpr int kPer = 16 / sizeof(T);
-  if (vec) {
+  if (live && vec) {
     const uint4* w16 = reinterpret_cast<const uint4*>(wr);
-    for (int j = lane; j < k / kPer; j += 32) {
-      float wv[8];
-      widen16(__ldg(&w16[j]), wr, wv);
+    const int chunks = k / kPer, stride = 32 * split;
+    for (int j0 = lane + 32 * part; j0 < chunks; j0 += stride * kInFlight) {
+      uint4 raw[kInFlight];
 #pragma unroll
-      for (int r = 0; r < N; ++r) {
-        const float4* xr = reinterpret_cast<const float4*>(x + static_cast<size_t>(r) * k + j * kPer);
-        const float4 a = xr[0];
-        float s = wv[0] * a.x + wv[1] * a.y + wv[2] * a.z + wv[3] * a.w;
-        if (kPer == 8) {
-          const float4 c = xr[1];
-          s += wv[4] * c.x + wv[5] * c.y + wv[6] * c.z + wv[7] * c.w;
+      for (int u = 0; u < kInFlight; ++u) {
+        const int j = j0 + u * stride;
+        raw[u] = j < chunks ? __ldg(&w16[j]) : make_uint4(0, 0, 0, 0);
+      }
+#pragma unroll
+      for (int u = 0; u < kInFlight; ++u) {
+        const int j = j0 + u * stride;
+        if (j >= chunks) break;
+        float wv[8];
+        widen16(raw[u], wr, wv);
+#pragma unroll
+        for (int r = 0; r < N; ++r) {
+          const float4* xr = reinterpret_cast<const float4*>(x + static_cast<size_t>(r) * k + static_cast<size_t>(j) * kPer);
+          const float4 a = xr[0];
+          float sum = wv[0] * a.x + wv[1] * a.y + wv[2] * a.z + wv[3] * a.w;
+          if (kPer == 8) {
+            const float4 c = xr[1];
+            sum += wv[4] * c.x + wv[5] * c.y + wv[6] * c.z + wv[7] * c.w;
+          }
+          acc[r] += sum;
         }
-        acc[r] += s;
       }
     }
-  } else {
-    for (int j = lane; j < k; j += 32) {
+  } else if (live) {
+    for (int j = lane + 32 * part; j < k; j += 32 * split) {
       const float wv = sy_load(wr, j);
 #pragma unroll
       for (int r = 0; r < N; ++r) acc[r] += wv * x[static_cast<size_t>(r) * k + j];
@@ -205,17 +226,33 @@ __global__ void __launch_bounds__(kGemvWarps * 32) gemv_t_kernel(const float* __
 #pragma unroll
   for (int r = 0; r < N; ++r) {
     float v = acc[r];
-    for (int s = 16; s > 0; s >>= 1) v += __shfl_xor_sync(0xffffffffu, v, s);
-    if (lane == 0) y[static_cast<size_t>(r) * m + o] = v + (b ? b[o] : 0.f);
+    for (int sh = 16; sh > 0; sh >>= 1) v += __shfl_xor_sync(0xffffffffu, v, sh);
+    if (lane == 0) partial[warp][r] = v;
   }
+  __syncthreads();
+  if (live && part == 0 && lane < N) {
+    float v = 0.f;
+    for (int p = 0; p < split; ++p) v += partial[warp + p][lane];
+    y[static_cast<size_t>(lane) * m + o] = v + (b ? b[o] : 0.f);
+  }
+}
+
+// Warps per row: enough blocks in flight to fill the GPU (~32 warps on each of ~132 SMs), at most a block's 8.
+int gemv_split(int m) {
+  constexpr int kTargetWarps = 132 * 32;
+  int split = 1;
+  while (split < kGemvWarps && static_cast<long long>(m) * split < kTargetWarps) split *= 2;
+  return split;
 }
 
 template <typename T, int N>
 void launch_gemv_t(const float* x, const void* w, const float* b, float* y, int k, int m, cudaStream_t s) {
-  const dim3 grid((m + kGemvWarps - 1) / kGemvWarps);
+  const int split = gemv_split(m);
+  const int rows_per_block = kGemvWarps / split;
+  const dim3 grid((m + rows_per_block - 1) / rows_per_block);
   // 16-byte loads need every row to start 16-byte aligned: k a multiple of the elements per load
   const bool vec = k % (16 / sizeof(T)) == 0 && reinterpret_cast<uintptr_t>(w) % 16 == 0 && reinterpret_cast<uintptr_t>(x) % 16 == 0;
-  gemv_t_kernel<T, N><<<grid, kGemvWarps * 32, 0, s>>>(x, static_cast<const T*>(w), b, y, k, m, vec);
+  gemv_t_kernel<T, N><<<grid, kGemvWarps * 32, 0, s>>>(x, static_cast<const T*>(w), b, y, k, m, split, vec);
 }
 
 template <typename T>

@@ -6,6 +6,8 @@ import type { StopMatcher } from "./stop-sequences.ts";
 export interface Detokenizer {
   decode(ids: readonly number[], opts?: { skipSpecialTokens?: boolean }): string;
   readonly eosTokenIds: readonly number[];
+  /** ids the tokenizer knows: [0, vocabSize) */
+  readonly vocabSize: number;
 }
 
 /** Options of one generation. */
@@ -44,8 +46,12 @@ class IncrementalDecoder {
 
   constructor(private readonly tokenizer: Detokenizer) {}
 
-  /** Adds one id; returns the text it completes ("" while a character is still partial). */
+  /**
+   * Adds one id; returns the text it completes ("" while a character is still partial). An id past the
+   * tokenizer's vocabulary (a model's padded embedding rows) has no text, as in HF's decode.
+   */
   push(id: number): string {
+    if (id >= this.tokenizer.vocabSize) return "";
     this.ids.push(id);
     const opts = { skipSpecialTokens: true };
     const before = this.tokenizer.decode(this.ids.slice(this.prefixOffset, this.readOffset), opts);

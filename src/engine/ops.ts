@@ -134,8 +134,12 @@ export interface Ops {
    */
   rope(x: Tensor, pos: Tensor, invFreq: Tensor, attentionScaling: number): Tensor;
 
-  /** An empty KV cache for one attention layer, holding at most `capacity` tokens. */
-  newKvCache(kvHeads: number, headDim: number, capacity: number): KvCache;
+  /**
+   * An empty KV cache for one attention layer, holding at most `capacity` tokens. `projection` is the layer's key
+   * projection weight: a GPU backend attends in its precision (prefill on tensor cores for half weights, f32
+   * otherwise, which must match the CPU); the CPU ignores it.
+   */
+  newKvCache(kvHeads: number, headDim: number, capacity: number, projection?: Tensor): KvCache;
   /** Writes keys and values k, v [n, kvHeads·headDim] at rows pos … pos+n−1 (pos [1], read on the device). */
   kvAppend(cache: KvCache, k: Tensor, v: Tensor, pos: Tensor): void;
   /**

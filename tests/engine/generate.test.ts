@@ -78,11 +78,28 @@ describe("generate", () => {
   it("ends at an end-of-sequence token without emitting it", async () => {
     const f = await fixture("llama");
     const first = f.ref.greedy.new_ids[0] ?? 0;
-    const tokenizer = { decode: f.tokenizer.decode.bind(f.tokenizer), eosTokenIds: [first] };
+    const tokenizer = { decode: f.tokenizer.decode.bind(f.tokenizer), eosTokenIds: [first], vocabSize: f.tokenizer.vocabSize };
     let done: Done | undefined;
     const opts: GenerateOptions = { maxTokens: 8, sampling: { temperature: 0 }, stop: createStopMatcher([]) };
     for await (const ev of generate(f.model, tokenizer, f.ref.greedy.prompt_ids, opts)) if (ev.type === "done") done = ev;
     expect(done).toMatchObject({ finishReason: "stop", completionTokens: 0, tokenIds: [] });
+  });
+
+  it("gives no text for ids past the tokenizer's vocabulary (padded embedding rows), as HF decodes them", async () => {
+    const f = await fixture("llama");
+    const full = await run(f, f.ref.greedy.prompt_ids, { maxTokens: 8, ignoreEos: true });
+    // a tokenizer that knows only ids below every generated one: the model's extra rows have no text
+    const floor = Math.min(...full.done.tokenIds);
+    const tokenizer = { decode: f.tokenizer.decode.bind(f.tokenizer), eosTokenIds: [], vocabSize: floor };
+    let text = "";
+    let done: Done | undefined;
+    const opts: GenerateOptions = { maxTokens: 8, sampling: { temperature: 0 }, stop: createStopMatcher([]), ignoreEos: true };
+    for await (const ev of generate(f.model, tokenizer, f.ref.greedy.prompt_ids, opts)) {
+      if (ev.type === "text") text += ev.text;
+      else done = ev;
+    }
+    expect(text).toBe("");
+    expect(done).toMatchObject({ completionTokens: 8, tokenIds: full.done.tokenIds });
   });
 
   it("gives the same tokens whatever the prefill chunk", async () => {

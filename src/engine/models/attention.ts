@@ -56,7 +56,7 @@ export function loadAttention(ops: Ops, load: WeightLoader, prefix: string, c: A
   return {
     kind: "attention",
     run: (x, state, pos) => attentionBlock(ops, w, c, invFreq, x, state, pos),
-    newState: (capacity) => ({ kind: "attention", kv: ops.newKvCache(c.kvHeads, c.headDim, capacity) }),
+    newState: (capacity) => ({ kind: "attention", kv: ops.newKvCache(c.kvHeads, c.headDim, capacity, w.k) }),
   };
 }
 

@@ -23,7 +23,8 @@ interface Outcome {
 const large = process.argv.includes("--large");
 let gpu: GpuContext;
 try {
-  gpu = await GpuContext.create();
+  // a small uniform ring, so the batched cases below make it wrap mid-batch
+  gpu = await GpuContext.create(undefined, { ringSlots: 64 });
 } catch (e) {
   console.error(`no WebGPU: ${(e as Error).message}`);
   process.exit(2);

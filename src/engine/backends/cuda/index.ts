@@ -29,6 +29,8 @@ export interface CudaTensor extends Tensor {
 interface CudaKvCache extends KvCache {
   readonly keys: number;
   readonly values: number;
+  /** the layer's weights are half precision: prefill attention may run on the tensor cores */
+  readonly half: boolean;
 }
 
 interface CudaSamplerSlot extends SamplerSlot {
@@ -352,9 +354,10 @@ export function createCudaOps(options: { library?: string; device?: number } = {
       check("rope", call.sy_rope(dev("rope", x).ptr, y.ptr, position("rope", pos).ptr, dev("rope", invFreq).ptr, n, h, hd, half, attentionScaling));
       return y;
     },
-    newKvCache(kvHeads: number, headDim: number, capacity: number): KvCache {
+    newKvCache(kvHeads: number, headDim: number, capacity: number, projection?: Tensor): KvCache {
       if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`KV cache capacity must be an integer ≥ 1, got ${capacity}`);
-      const cache: { kvHeads: number; headDim: number; capacity: number; keys: number; values: number } = { kvHeads, headDim, capacity, keys: 0, values: 0 };
+      const half = projection !== undefined && dev("newKvCache", projection, [F32, F16, BF16]).dtype !== F32;
+      const cache = { kvHeads, headDim, capacity, half, keys: 0, values: 0 };
       const bytes = capacity * kvHeads * headDim * 4;
       cache.keys = mem.longLived(bytes, `a KV cache of ${capacity} tokens`, cache);
       cache.values = mem.longLived(bytes, `a KV cache of ${capacity} tokens`, cache);
@@ -375,7 +378,7 @@ export function createCudaOps(options: { library?: string; device?: number } = {
       const scratchFloats = call.sy_attention_scratch_floats(n, h, hd, c.capacity);
       const scratch = scratchFloats > 0 ? mem.step(scratchFloats * 4, "attention's splits") : 0;
       const y = stepTensor([n, h * hd], "attention");
-      check("attention", call.sy_attention(dev("attention", q).ptr, c.keys, c.values, position("attention", pos).ptr, scratch, y.ptr, n, h, c.kvHeads, hd, c.capacity, scale));
+      check("attention", call.sy_attention(dev("attention", q).ptr, c.keys, c.values, position("attention", pos).ptr, scratch, y.ptr, n, h, c.kvHeads, hd, c.capacity, scale, c.half ? 1 : 0));
       return y;
     },
 

@@ -20,7 +20,7 @@ export function splitPlan(heads: number, t: number): { splits: number; chunk: nu
  * Decode attention on the GPU (kernels/attention_decode/attention_decode.wgsl): one query per head,
  * q [1, h, hd], against the first `length` rows of keys, values [capacity, kvHeads·hd] → [1, h·hd].
  */
-export async function attentionDecode(
+export function attentionDecode(
   gpu: GpuContext,
   q: GpuTensor,
   keys: GpuTensor,
@@ -29,7 +29,7 @@ export async function attentionDecode(
   kvHeads: number,
   scale: number,
   out?: GpuTensor,
-): Promise<GpuTensor> {
+): GpuTensor {
   const op = "attentionDecode";
   const [one, h, hd] = dimsOf(op, "q", q, 3) as [number, number, number];
   const [capacity, width] = dimsOf(op, "keys", keys, 2) as [number, number];
@@ -38,17 +38,17 @@ export async function attentionDecode(
   if (hd > MAX_HEAD_DIM) throw new ShapeError(`${op}: head dim ${hd} exceeds the kernel's ${MAX_HEAD_DIM}`);
   if (length < 1 || length > capacity) throw new ShapeError(`${op}: length ${length} outside [1, ${capacity}]`);
   expectGpuShape(op, "values", values, [capacity, width]);
-  const y = out ?? gpu.empty([1, h * hd]);
+  const y = out ?? gpu.output([1, h * hd]);
   expectGpuShape(op, "out", y, [1, h * hd]);
   const { splits, chunk } = splitPlan(h, length);
   const part = splits > 1 ? gpu.scratch([h, splits, hd + 2]) : undefined;
-  const buffers = [q.buffer, keys.buffer, values.buffer, part ? part.buffer : gpu.placeholder, y.buffer];
+  const buffers = [q, keys, values, part ?? gpu.placeholder, y];
   const params = [h, kvHeads, hd, length, chunk, splits, { f32: scale }, 0];
-  gpu.dispatch(await gpu.pipeline("attention_decode", "attend_partial"), buffers, params, [splits, h]);
+  gpu.dispatch(gpu.kernel("attention_decode", "attend_partial"), buffers, params, [splits, h]);
   if (part) {
     // the combine pass reads only the partials (its auto layout has no q, keys or values)
-    const combine = [null, null, null, part.buffer, y.buffer];
-    gpu.dispatch(await gpu.pipeline("attention_decode", "attend_combine"), combine, params, [h]);
+    const combine = [null, null, null, part, y];
+    gpu.dispatch(gpu.kernel("attention_decode", "attend_combine"), combine, params, [h]);
   }
   return y;
 }

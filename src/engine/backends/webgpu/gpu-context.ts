@@ -11,6 +11,7 @@ import {
   type GpuComputePipeline,
   type GpuDevice,
   type GpuQuerySet,
+  type GpuShaderModule,
 } from "./gpu-types.ts";
 
 /** How a tensor's elements are stored: f32, or the raw 16-bit words of an f16 / bf16 checkpoint matrix. */
@@ -109,7 +110,7 @@ export interface GpuContextOptions {
  */
 export class GpuContext {
   private readonly pipelines = new Map<string, GpuComputePipeline>();
-  private readonly compileErrors = new Map<string, Promise<string | null>>();
+  private readonly modules = new Map<string, GpuShaderModule>();
   private readonly layouts = new WeakMap<GpuComputePipeline, GpuBindGroupLayout>();
   private encoder: GpuCommandEncoder | null = null;
   private pass: GpuComputePass | null = null;
@@ -202,24 +203,18 @@ export class GpuContext {
     if (cached) return cached;
     const source = this.sources.get(op);
     if (source === undefined) throw new Error(`kernels/${op}/${op}.wgsl was not loaded`);
-    // The header goes on the first line, so the compiler's line numbers are the file's.
-    const code = `${WORD_HEADERS[words]} ${source}`;
     this.device.pushErrorScope("validation");
-    const module = this.device.createShaderModule({ code, label: `${op}.wgsl` });
+    let module = this.modules.get(`${op}:${words}`);
+    if (!module) {
+      // The header goes on the first line, so the compiler's line numbers are the file's.
+      module = this.device.createShaderModule({ code: `${WORD_HEADERS[words]} ${source}`, label: `${op}.wgsl` });
+      this.modules.set(`${op}:${words}`, module);
+    }
     const pipeline = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: entry } });
     const error = this.device.popErrorScope().then((e) => (e ? `kernels/${op}/${op}.wgsl (${entry}, ${words} words) does not compile: ${e.message}` : null));
-    this.compileErrors.set(key, error);
     this.errors.push(error);
     this.pipelines.set(key, pipeline);
     return pipeline;
-  }
-
-  /** `kernel`, waiting for the compiler: throws its message when the entry point does not compile. */
-  async pipeline(op: KernelOp, entry: string, words: WordType = "f32"): Promise<GpuComputePipeline> {
-    const p = this.kernel(op, entry, words);
-    const error = await this.compileErrors.get(`${op}:${entry}:${words}`);
-    if (error) throw new Error(error);
-    return p;
   }
 
   private make(shape: readonly number[], buffer: GpuBuffer, dtype: GpuDtype = "f32", offset = 0): GpuTensor {
@@ -287,15 +282,17 @@ export class GpuContext {
     this.device.queue.writeBuffer(t.buffer, t.offset, data);
   }
 
-  /** Submits pending work and copies the tensor back (f32 elements). */
+  /**
+   * Copies the tensor back (f32 elements) once the work recorded so far has run: the copy rides in the same
+   * submit as that work, so a decode step and the read of its token are one submit.
+   */
   async read(t: GpuTensor): Promise<HostTensor> {
-    this.flush();
-    this.releaseScratch();
     const bytes = numel(t.shape) * 4;
     const staging = this.device.createBuffer({ size: bufferBytes(bytes), usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
-    const encoder = this.device.createCommandEncoder();
-    if (bytes > 0) encoder.copyBufferToBuffer(t.buffer, t.offset, staging, 0, bytes);
-    this.device.queue.submit([encoder.finish()]);
+    this.flush((encoder) => {
+      if (bytes > 0) encoder.copyBufferToBuffer(t.buffer, t.offset, staging, 0, bytes);
+    });
+    this.releaseScratch();
     await this.throwRecordedErrors();
     await staging.mapAsync(MAP_READ);
     const data = new Float32Array(staging.getMappedRange().slice(0, bytes));
@@ -355,10 +352,18 @@ export class GpuContext {
     return this.pass !== null;
   }
 
-  /** Submits everything recorded so far. */
-  flush(): void {
-    if (!this.pass || !this.encoder) return;
+  /** Submits everything recorded so far, with the commands `after` appends behind it (always submitted). */
+  flush(after?: (encoder: GpuCommandEncoder) => void): void {
+    if (!this.pass || !this.encoder) {
+      if (after) {
+        const encoder = this.device.createCommandEncoder();
+        after(encoder);
+        this.device.queue.submit([encoder.finish()]);
+      }
+      return;
+    }
     this.pass.end();
+    after?.(this.encoder);
     if (this.timestamps) {
       this.encoder.resolveQuerySet(this.timestamps.set, 0, 2, this.timestamps.resolve, 0);
       const read = this.device.createBuffer({ size: 16, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });

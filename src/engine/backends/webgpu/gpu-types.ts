@@ -64,10 +64,12 @@ export interface GpuLimits {
   readonly maxComputeWorkgroupsPerDimension: number;
   readonly maxComputeWorkgroupStorageSize: number;
   readonly maxStorageBuffersPerShaderStage: number;
+  readonly minStorageBufferOffsetAlignment: number;
 }
 
 export interface GpuDevice {
   readonly limits: GpuLimits;
+  readonly features: ReadonlySet<string>;
   readonly queue: GpuQueue;
   createBuffer(desc: { size: number; usage: number; mappedAtCreation?: boolean }): GpuBuffer;
   createShaderModule(desc: { code: string; label?: string }): GpuShaderModule;
@@ -75,6 +77,7 @@ export interface GpuDevice {
     layout: "auto";
     compute: { module: GpuShaderModule; entryPoint: string };
   }): Promise<GpuComputePipeline>;
+  createComputePipeline(desc: { layout: "auto"; compute: { module: GpuShaderModule; entryPoint: string } }): GpuComputePipeline;
   createBindGroup(desc: {
     layout: GpuBindGroupLayout;
     entries: { binding: number; resource: { buffer: GpuBuffer; offset?: number; size?: number } }[];

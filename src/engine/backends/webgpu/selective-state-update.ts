@@ -5,7 +5,7 @@ import { dimsOf, expectGpuShape } from "./shapes.ts";
  * Mamba-1 selective scan state update on the GPU (kernels/selective_state_update/selective_state_update.wgsl):
  * u, delta [n, d], A [d, s], B, C [n, s], D [d], state [d, s] (updated in place) → y [n, d]. n = 1 is decode.
  */
-export async function selectiveStateUpdate(
+export function selectiveStateUpdate(
   gpu: GpuContext,
   u: GpuTensor,
   delta: GpuTensor,
@@ -15,8 +15,8 @@ export async function selectiveStateUpdate(
   D: GpuTensor,
   state: GpuTensor,
   out?: GpuTensor,
-): Promise<GpuTensor> {
-  const op = "selectiveStateUpdate";
+): GpuTensor {
+  const op = "selectiveScan";
   const [n, d] = dimsOf(op, "u", u, 2) as [number, number];
   const s = dimsOf(op, "A", A, 2)[1]!;
   expectGpuShape(op, "delta", delta, [n, d]);
@@ -25,10 +25,10 @@ export async function selectiveStateUpdate(
   expectGpuShape(op, "C", C, [n, s]);
   expectGpuShape(op, "D", D, [d]);
   expectGpuShape(op, "state", state, [d, s]);
-  const y = out ?? gpu.empty([n, d]);
+  const y = out ?? gpu.output([n, d]);
   expectGpuShape(op, "out", y, [n, d]);
-  const pipeline = await gpu.pipeline("selective_state_update", "selective_state_update");
-  const buffers = [u, delta, A, B, C, D, state, y].map((t) => t.buffer);
+  const pipeline = gpu.kernel("selective_state_update", "selective_state_update");
+  const buffers = [u, delta, A, B, C, D, state, y];
   gpu.dispatch(pipeline, buffers, [n, d, s, 0], gpu.grid(Math.ceil(d / 256)));
   return y;
 }
