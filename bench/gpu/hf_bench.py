@@ -3,7 +3,8 @@ made with HF transformers, and HF's own numbers on them, plus the device's copy 
 
     python3 bench/gpu/hf_bench.py --models DIR --out results/hf.json [--skip-hf]
 
-Checkpoints (bf16 safetensors, a small byte-level BPE tokenizer, since only the shapes matter):
+Checkpoints (bf16 safetensors; a word-level tokenizer "t<i>" ↔ id i over the whole vocabulary, so every
+generated id has text and a prompt of n words is n tokens):
   mamba-130m (d 768, 24 L, vocab 50280), mamba-1.4b (d 2048, 48 L), smollm-135m-shape Llama (d 576, 30 L, 9/3 heads),
   llama-3.2-1b-shape (d 2048, 16 L, 32/8 heads, vocab 128256, llama3 rope), bamba-1b-shape (d 2048, 12 L, one
   attention layer, 64 SSD heads of 64, state 128). Context lengths are raised to 64k where the real model's is
@@ -18,18 +19,13 @@ src/engine/measure-throughput.ts), the f32 reference our bf16 engine is held to 
 import argparse, json, os, time
 import torch
 import transformers
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-
-CORPUS = ["Long prompts are where Mamba and Llama part ways: attention grows, the state does not.",
-          "def route(prompt):\n    return min(models, key=lambda m: loss(m, prompt))\n"] * 50
+from tokenizers import Tokenizer, models, pre_tokenizers
 
 
-def tokenizer():
-    tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.decoder = decoders.ByteLevel()
-    tok.train_from_iterator(CORPUS, trainers.BpeTrainer(vocab_size=400, special_tokens=["<|endoftext|>"],
-                                                         initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+def tokenizer(vocab):
+    words = {"<unk>": 0, **{f"t{i}": i for i in range(1, vocab)}}
+    tok = Tokenizer(models.WordLevel(vocab=words, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
     return tok
 
 
@@ -56,7 +52,6 @@ def configs():
 
 
 def make(root):
-    tok = tokenizer()
     out = {}
     for name, cfg in configs().items():
         d = os.path.join(root, name)
@@ -67,9 +62,9 @@ def make(root):
             with torch.device("cuda"):
                 m = cls(cfg).to(torch.bfloat16)
             m.save_pretrained(d)
-            tok.save(os.path.join(d, "tokenizer.json"))
+            tokenizer(cfg.vocab_size).save(os.path.join(d, "tokenizer.json"))
             with open(os.path.join(d, "tokenizer_config.json"), "w") as f:
-                json.dump({"bos_token": "<|endoftext|>", "eos_token": "<|endoftext|>"}, f)
+                json.dump({"eos_token": "<unk>"}, f)
             del m
             torch.cuda.empty_cache()
         n = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d) if f.endswith(".safetensors"))

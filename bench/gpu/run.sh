@@ -26,6 +26,7 @@ for step in $steps; do
       list="$(ls -d $models/*/ | tr '\n' ',' | sed 's/,$//; s#/,#,#g; s#/$##')"
       timeout 400 deno run -A bench/gpu/tier-bench.ts --models "$list" --backend cuda --ttft --out "$out/ours-cuda.json" 2>&1 | tee "$out/ours-cuda.log" | tail -40 ;;
     webgpu)
+      timeout 120 deno run -A tests/kernels/webgpu/check-models.ts 2>&1 | tee "$out/webgpu-check.log" | tail -5
       list="$(ls -d $models/*/ 2>/dev/null | tr '\n' ',' | sed 's/,$//; s#/,#,#g; s#/$##')"
       timeout 200 deno run -A bench/gpu/tier-bench.ts --models "$list" --backend webgpu --decode 512 --prefill 1024 --out "$out/ours-webgpu.json" 2>&1 | tee "$out/ours-webgpu.log" | tail -20 ;;
   esac

@@ -5,7 +5,8 @@
  * decode ms/token (median of 64 device steps, each read back as the tier does) after 512- and 8k-token prompts;
  * prefill tokens/s at 1k, 4k, 8k and 32k (through the first sampled token); the mean NLL of 2048 fixed ids (the
  * HF f32 reference is hf_bench.py's); with --ttft, time to first streamed
- * token over HTTP from `tier serve` (src/tier/main.ts) on the same backend, with a 1k-token prompt, from a
+ * token over HTTP from `tier serve` (src/tier/main.ts) on the same backend, with a 1k-token prompt (a word-level
+ * tokenizer's: hf_bench.py's checkpoints), from a
  * client in the same run.
  */
 import { writeFile } from "node:fs/promises";
@@ -28,7 +29,7 @@ const { values } = parseArgs({
     backend: { type: "string", default: "cuda" },
     out: { type: "string" },
     ttft: { type: "boolean", default: false },
-    "ttft-repeat": { type: "string", default: "60" },
+    "ttft-tokens": { type: "string", default: "1024" },
     decode: { type: "string", default: "512,8192" },
     prefill: { type: "string", default: "1024,4096,8192,32768" },
   },
@@ -76,7 +77,8 @@ if (values.ttft) {
     buf += value;
     url = /listening on (http:\/\/\S+)/.exec(buf)?.[1] ?? "";
   }
-  const prompt = "Long prompts are where Mamba and Llama part ways: attention grows, the state does not. ".repeat(Number(values["ttft-repeat"]));
+  // hf_bench.py's checkpoints have a word-level tokenizer: "t<i>" is token i, so this prompt is exactly n tokens
+  const prompt = Array.from({ length: Number(values["ttft-tokens"]) }, (_, i) => `t${((i * 7919) % 1000) + 10}`).join(" ");
   for (const row of results) {
     const times: number[] = [];
     let tokens = 0;
