@@ -51,9 +51,11 @@ def configs():
     }
 
 
-def make(root):
+def make(root, only):
     out = {}
     for name, cfg in configs().items():
+        if only and name not in only:
+            continue
         d = os.path.join(root, name)
         if not os.path.exists(os.path.join(d, "config.json")):
             cls = getattr(transformers, {"MambaConfig": "MambaForCausalLM", "LlamaConfig": "LlamaForCausalLM",
@@ -142,10 +144,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--models", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--skip-hf", action="store_true")
+    ap.add_argument("--skip-hf", action="store_true", help="checkpoints and the floor only")
+    ap.add_argument("--only", default="", help="comma-separated checkpoint names")
     a = ap.parse_args()
     torch.backends.cuda.matmul.allow_tf32 = False
-    ckpts = make(a.models)
+    ckpts = make(a.models, [n for n in a.only.split(",") if n])
     bw = copy_bandwidth()
     print(f"copy bandwidth {bw / 1e12:.2f} TB/s", flush=True)
     res = {"device": torch.cuda.get_device_name(), "torch": torch.__version__, "transformers": transformers.__version__,
@@ -153,9 +156,9 @@ def main():
     for name, info in ckpts.items():
         r = dict(info, floor_ms=info["weight_bytes"] / bw * 1e3)
         vocab = json.load(open(os.path.join(info["dir"], "config.json")))["vocab_size"]
-        r["hf_f32_nll_2048"] = reference_nll(info["dir"], vocab)
-        print(name, "f32 NLL of the 2048 bench ids", r["hf_f32_nll_2048"], flush=True)
         if not a.skip_hf:
+            r["hf_f32_nll_2048"] = reference_nll(info["dir"], vocab)
+            print(name, "f32 NLL of the 2048 bench ids", r["hf_f32_nll_2048"], flush=True)
             for dt, label in [(torch.float32, "f32"), (torch.bfloat16, "bf16")]:
                 try:
                     r[f"hf_{label}"] = hf(info["dir"], dt, vocab)

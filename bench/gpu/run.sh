@@ -17,7 +17,7 @@ cublas="$(ldconfig -p | grep -o '/[^ ]*libcublas\.so\.1[0-9]*$' | head -1)"
 export SY_CUBLAS="$cublas"
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm --format=csv | tee "$out/device.txt"
 echo "cuBLAS: ${SY_CUBLAS:-none}" | tee -a "$out/device.txt"
-deno run -A scripts/build-cuda.mjs --jobs 16 2>&1 | tail -3 | tee "$out/build.log" || exit 1
+case "$steps" in *check*|*bench*) deno run -A scripts/build-cuda.mjs --jobs 16 2>&1 | tail -3 | tee "$out/build.log" || exit 1 ;; esac
 for step in $steps; do
   case "$step" in
     check) timeout 240 deno run -A tests/kernels/cuda/check-models.ts --out "$out/check.json" 2>&1 | tee "$out/check.log" | tail -40 ;;
@@ -26,8 +26,10 @@ for step in $steps; do
       list="$(ls -d $models/*/ | tr '\n' ',' | sed 's/,$//; s#/,#,#g; s#/$##')"
       timeout 400 deno run -A bench/gpu/tier-bench.ts --models "$list" --backend cuda --ttft --out "$out/ours-cuda.json" 2>&1 | tee "$out/ours-cuda.log" | tail -40 ;;
     webgpu)
-      timeout 120 deno run -A tests/kernels/webgpu/check-models.ts 2>&1 | tee "$out/webgpu-check.log" | tail -5
-      list="$(ls -d $models/*/ 2>/dev/null | tr '\n' ',' | sed 's/,$//; s#/,#,#g; s#/$##')"
-      timeout 200 deno run -A bench/gpu/tier-bench.ts --models "$list" --backend webgpu --decode 512 --prefill 1024 --out "$out/ours-webgpu.json" 2>&1 | tee "$out/ours-webgpu.log" | tail -20 ;;
+      timeout 120 deno run -A tests/kernels/webgpu/check-models.ts > "$out/webgpu-check.log" 2>&1; tail -3 "$out/webgpu-check.log"
+      [ -d "$models/llama-3.2-1b" ] || python3 bench/gpu/hf_bench.py --models "$models" --out /tmp/ckpt.json --skip-hf --only mamba-1.4b,llama-3.2-1b,bamba-1b
+      for m in mamba-1.4b llama-3.2-1b; do
+        timeout 120 deno run -A bench/gpu/tier-bench.ts --models "$models/$m" --backend webgpu --decode 512 --prefill 1024 --skip-nll --out "$out/ours-webgpu-$m.json" 2>&1 | tail -4
+      done ;;
   esac
 done
