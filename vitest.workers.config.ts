@@ -14,7 +14,7 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             ADMIN_TOKEN: "test-admin-token",
-            UP_A_KEY: "sk-upstream-a",
+            UPSTREAM_A_KEY: "sk-upstream-a",
             // Short batch window: each call waits for its decision row before the test reads D1.
             DECISION_BATCH_MS: "20",
             UPSTREAMS: inject("upstreams"),

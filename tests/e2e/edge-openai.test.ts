@@ -21,9 +21,9 @@ beforeAll(async () => {
     startTestUpstream({ name: "a", apiKey: "sk-upstream-a" }),
     startTestUpstream({ name: "b" }),
   ]);
-  edge = await startEdge({ UP_A_KEY: "sk-upstream-a" });
+  edge = await startEdge({ UPSTREAM_A_KEY: "sk-upstream-a" });
   const row = { timeoutMs: 5_000, weight: 1, enabled: true };
-  await edge.admin("PUT", "/upstreams/a", { ...row, baseUrl: a.baseUrl, secretName: "UP_A_KEY" });
+  await edge.admin("PUT", "/upstreams/a", { ...row, baseUrl: a.baseUrl, secretName: "UPSTREAM_A_KEY" });
   await edge.admin("PUT", "/upstreams/b", { ...row, baseUrl: b.baseUrl, secretName: null });
   await edge.admin("PUT", "/upstreams/down", { ...row, baseUrl: `http://127.0.0.1:${await freePort()}/v1` });
   await edge.admin("PUT", "/models/bench-llama", { ...model("bench-llama"), upstream: "a" });

@@ -7,7 +7,7 @@ import { call, type ErrorReply } from "./support/edge-call.ts";
 import { seedLibrary } from "./support/test-library.ts";
 
 describe("streams and limits", () => {
-  it("records a stream the client abandons as incomplete", async () => {
+  it("records a stream the client abandons as client_disconnected, not ended cleanly", async () => {
     const key = await seedLibrary();
     const ctx = createExecutionContext();
     const request = new Request("http://edge.test/v1/chat/completions", {
@@ -21,10 +21,10 @@ describe("streams and limits", () => {
     expect(new TextDecoder().decode(first.value)).toContain("data: ");
     await reader.cancel();
     await waitOnExecutionContext(ctx);
-    const row = await env.DB.prepare("SELECT status, chosen FROM decisions WHERE id = ?")
+    const row = await env.DB.prepare("SELECT status, chosen, ended_cleanly FROM decisions WHERE id = ?")
       .bind(res.headers.get("x-switchyard-decision"))
       .first();
-    expect(row).toEqual({ status: "incomplete", chosen: "bench-llama" });
+    expect(row).toEqual({ status: "client_disconnected", chosen: "bench-llama", ended_cleanly: 0 });
   });
 
   it("refuses a body over the size limit with 413", async () => {
