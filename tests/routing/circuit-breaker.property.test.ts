@@ -14,14 +14,20 @@ import {
 const RUNS = { numRuns: 500 };
 const cfg = BREAKER_CONFIG;
 
+interface BreakerEvent {
+  kind: "failure" | "success" | "probe";
+  gapMs: number;
+  retryAfterMs: number | null;
+}
+
 /** A history of events: failures (some with a Retry-After), successes, probe claims, each after a gap. */
-const eventArb = fc.record({
+const eventArb: fc.Arbitrary<BreakerEvent> = fc.record({
   kind: fc.constantFrom("failure", "success", "probe"),
   gapMs: fc.integer({ min: 0, max: 2 * cfg.maxCooldownMs }),
   retryAfterMs: fc.option(fc.integer({ min: 0, max: 10 * cfg.maxCooldownMs }), { nil: null }),
 });
 
-function replay(events: fc.infer<typeof eventArb>[]): { state: BreakerState; now: number }[] {
+function replay(events: BreakerEvent[]): { state: BreakerState; now: number }[] {
   let state = CLOSED;
   let now = 1_000_000;
   const trace: { state: BreakerState; now: number }[] = [];
