@@ -40,6 +40,8 @@ export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 export const CompletionRequestSchema = z.looseObject({
   model: z.string().min(1),
   prompt: PromptSchema,
+  // A field of the other endpoint would otherwise pass through and be read as the prompt.
+  messages: z.undefined({ error: "a completion request takes prompt, not messages (use /v1/chat/completions)" }).optional(),
   stream: z.boolean().nullable().optional(),
   max_tokens: tokenLimit,
   routing: z.unknown().optional(),
