@@ -10,65 +10,10 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/edge/worker.ts";
+import { watchD1 } from "./support/watched-d1.ts";
 import { seedLibrary } from "./support/test-library.ts";
 
 const RUNS = 10_000;
-const WRITE = /^\s*(insert|update|delete|replace)\b/i;
-
-/**
- * The real D1 binding, adding up the rows each write statement changed (meta.changes, or the rows a
- * RETURNING gave back). A statement that matches nothing, such as deleting a missing record, writes nothing.
- */
-function countingDb(db: D1Database, writes: { n: number }): D1Database {
-  const real = new WeakMap<object, D1PreparedStatement>();
-  const wrap = (stmt: D1PreparedStatement, isWrite: boolean): D1PreparedStatement => {
-    const proxy = new Proxy(stmt, {
-      get(target, prop) {
-        if (prop === "bind") return (...args: unknown[]) => wrap(target.bind(...args), isWrite);
-        if (prop === "run" || prop === "all") {
-          return async () => {
-            const result = await target[prop]();
-            if (isWrite) writes.n += Math.max(result.meta.changes ?? 0, result.results?.length ?? 0);
-            return result;
-          };
-        }
-        if (prop === "raw") {
-          return async (options?: { columnNames?: boolean }) => {
-            const rows = await target.raw(options as { columnNames: true });
-            if (isWrite) writes.n += rows.length;
-            return rows;
-          };
-        }
-        if (prop === "first") {
-          return async (column?: string) => {
-            const row = await (column === undefined ? target.first() : target.first(column));
-            if (isWrite && row !== null) writes.n += 1;
-            return row;
-          };
-        }
-        const value: unknown = Reflect.get(target, prop);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
-    real.set(proxy, stmt);
-    return proxy;
-  };
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === "prepare") return (sql: string) => wrap(target.prepare(sql), WRITE.test(sql));
-      if (prop === "batch") {
-        return async (stmts: D1PreparedStatement[]) => {
-          const results = await target.batch(stmts.map((s) => real.get(s) ?? s));
-          for (const r of results) writes.n += r.meta.changes ?? 0;
-          return results;
-        };
-      }
-      if (prop === "exec") throw new Error("the edge never calls D1 exec");
-      const value: unknown = Reflect.get(target, prop);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
 
 const text = fc.string({ maxLength: 40 });
 const json = fc.jsonValue({ maxDepth: 3 });
@@ -218,11 +163,11 @@ describe("request fuzzing", () => {
         if (r.flagsHeader !== undefined) headers.set("x-switchyard-flags", r.flagsHeader);
         if (r.timeoutsHeader !== undefined) headers.set("x-switchyard-timeouts", r.timeoutsHeader);
         const hasBody = r.method !== "GET" && r.method !== "HEAD" && r.body !== undefined;
-        const writes = { n: 0 };
+        const watched = watchD1(env.DB);
         const ctx = createExecutionContext();
         const res = await worker.fetch(
           new Request(`http://edge.test${r.path}`, { method: r.method, headers, body: hasBody ? r.body : undefined }),
-          { ...env, DB: countingDb(env.DB, writes), DECISION_BATCH_MS: "0" },
+          { ...env, DB: watched.db, DECISION_BATCH_MS: "0" },
           ctx,
         );
         const body = await res.text();
@@ -230,7 +175,7 @@ describe("request fuzzing", () => {
         expect(res.status, body).toBeLessThan(500);
         // A refusal by the edge itself (an upstream's own 4xx carries the decision header and is routed).
         if (res.status >= 400 && !res.headers.has("x-switchyard-decision")) {
-          expect(writes.n).toBe(0);
+          expect(watched.changes).toBe(0);
           if (r.method === "HEAD") return;
           const { error } = JSON.parse(body) as { error: Record<string, unknown> };
           expect(typeof error.message).toBe("string");

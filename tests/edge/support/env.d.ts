@@ -8,6 +8,7 @@ declare global {
       DB: D1Database;
       ADMIN_TOKEN: string;
       UPSTREAM_A_KEY: string;
+      UPSTREAM_CANARY_KEY: string;
       ENVIRONMENT: string;
       TEST_MIGRATIONS: D1Migration[];
       UPSTREAMS: UpstreamUrls;
