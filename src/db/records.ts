@@ -75,10 +75,17 @@ export const LibraryFileSchema = z
   });
 export type LibraryFile = z.infer<typeof LibraryFileSchema>;
 
-/** What an API key may do on /v1. */
-export const ApiScopeSchema = z.enum(["completions", "route", "models", "feedback"]);
-export type ApiScope = z.infer<typeof ApiScopeSchema>;
-export const ALL_SCOPES: readonly ApiScope[] = ApiScopeSchema.options;
+/**
+ * What an API key may do: `infer` (chat and text completions), `route`, `models`, `feedback` on /v1, and
+ * `admin` (the /admin API, as the ADMIN_TOKEN does). "completions", the old name of `infer`, is still read.
+ */
+export const ApiScopeSchema = z.union([
+  z.enum(["infer", "route", "models", "feedback", "admin"]),
+  z.literal("completions").transform(() => "infer" as const),
+]);
+export type ApiScope = z.output<typeof ApiScopeSchema>;
+/** A new key's scopes when none are given: everything but admin. */
+export const DEFAULT_SCOPES: readonly ApiScope[] = ["infer", "route", "models", "feedback"];
 
 /** An API key as stored: never the key itself, only its SHA-256. */
 export interface ApiKeyRecord {

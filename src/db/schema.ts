@@ -77,7 +77,7 @@ export const apiKeys = sqliteTable("api_keys", {
   /** lowercase hex SHA-256 of the full key */
   hash: text("hash").notNull().unique(),
   name: text("name").notNull(),
-  /** JSON array of scopes (see src/edge/api-scopes.ts) */
+  /** JSON array of scopes (ApiScopeSchema in src/db/records.ts) */
   scopes: text("scopes").notNull(),
   createdAt: integer("created_at").notNull(),
   revokedAt: integer("revoked_at"),

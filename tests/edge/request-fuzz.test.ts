@@ -55,7 +55,7 @@ const validCompletion = fc.record(
 const validOthers = fc.oneof(
   fc.record({ prompt: text, routing: validFlags }, { requiredKeys: ["prompt"] }),
   fc.record({ decision_id: fc.constant("req_missing"), score: fc.double({ min: 0, max: 1, noNaN: true }) }),
-  fc.record({ name: text, scopes: fc.subarray(["completions", "route", "models", "feedback"], { minLength: 1 }) }, { requiredKeys: ["name"] }),
+  fc.record({ name: text, scopes: fc.subarray(["infer", "completions", "route", "models", "feedback", "admin"], { minLength: 1 }) }, { requiredKeys: ["name"] }),
   fc.record({ flags: validFlags, description: text }, { requiredKeys: ["flags"] }),
   fc.record({ baseUrl: fc.constant("http://127.0.0.1:1/v1"), timeoutMs: fc.integer({ min: -10, max: 700_000 }) }),
 );

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { openDatabase } from "../../db/database.ts";
 import { findApiKeyByHash } from "../../db/queries-keys.ts";
 import type { ApiKeyRecord, ApiScope } from "../../db/records.ts";
@@ -21,6 +21,17 @@ export function invalidateApiKeys(): void {
   unknown.clear();
 }
 
+/** The live (known, unrevoked) key `token` stands for, or null; unknown hashes are remembered a minute. */
+export async function liveApiKey(c: Context<AppEnv>, token: string): Promise<ApiKeyRecord | null> {
+  const hash = await sha256Hex(token);
+  if (unknown.has(hash)) return null;
+  const key = await keys.get(hash, () => findApiKeyByHash(openDatabase(c.env.DB), hash), (p) =>
+    c.executionCtx.waitUntil(p),
+  );
+  if (!key) unknown.add(hash);
+  return key && key.revokedAt === null ? key : null;
+}
+
 /**
  * Requires an API key with `scope`: looked up by its SHA-256 (the key itself is never stored).
  * Missing or unknown/revoked keys get 401; a key without the scope gets 403.
@@ -31,15 +42,8 @@ export function apiKeyAuth(scope: ApiScope): MiddlewareHandler<AppEnv> {
     if (!token) {
       throw new EdgeError("missing_api_key", "no API key: send `Authorization: Bearer <key>`");
     }
-    const hash = await sha256Hex(token);
-    if (unknown.has(hash)) throw new EdgeError("invalid_api_key", "the API key is unknown or revoked");
-    const key = await keys.get(hash, () => findApiKeyByHash(openDatabase(c.env.DB), hash), (p) =>
-      c.executionCtx.waitUntil(p),
-    );
-    if (!key) unknown.add(hash);
-    if (!key || key.revokedAt !== null) {
-      throw new EdgeError("invalid_api_key", "the API key is unknown or revoked");
-    }
+    const key = await liveApiKey(c, token);
+    if (!key) throw new EdgeError("invalid_api_key", "the API key is unknown or revoked");
     if (!key.scopes.includes(scope)) {
       throw new EdgeError("insufficient_scope", `the API key lacks the "${scope}" scope`);
     }

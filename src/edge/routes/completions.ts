@@ -21,7 +21,7 @@ export const DECISION_HEADER = "x-switchyard-decision";
 /** The two generation endpoints, mounted under /v1. */
 export function completionRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const auth = apiKeyAuth("completions");
+  const auth = apiKeyAuth("infer");
   app.post("/chat/completions", auth, (c) => complete(c, "chat.completions", "/chat/completions", ChatRequestSchema));
   app.post("/completions", auth, (c) => complete(c, "completions", "/completions", CompletionRequestSchema));
   return app;
