@@ -14,7 +14,13 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             ADMIN_TOKEN: "test-admin-token",
-            UP_A_KEY: "sk-upstream-a",
+            // wrangler.toml defaults to production; the local test path says development explicitly.
+            ENVIRONMENT: "development",
+            // explicit, so a .dev.vars left by `npm start` cannot open CORS under the tests
+            CORS_ORIGINS: "",
+            UPSTREAM_A_KEY: "sk-upstream-a",
+            // a secret that must never show up in an answer, a log line or a decision row
+            UPSTREAM_CANARY_KEY: "sk-canary-7f3a9c1e5b",
             // Short batch window: each call waits for its decision row before the test reads D1.
             DECISION_BATCH_MS: "20",
             UPSTREAMS: inject("upstreams"),

@@ -98,6 +98,7 @@ try {
   ]);
   serve("edge", bin("wrangler"), [
     "dev", "--ip", "127.0.0.1", "--port", String(edgePort), "--show-interactive-dev-session=false",
+    "--var", "ENVIRONMENT:development",
   ]);
   await Promise.all([waitFor(`${tier}/healthz`, 120), waitFor(`${edge}/healthz`, 60)]);
   step("register tier models", ...cli(["tier", "register", "--edge", edge, "--tier", tier]));

@@ -8,6 +8,12 @@ import { ModelCardSchema } from "../routing/model-card.ts";
 
 const idSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:/-]+$/);
 
+/**
+ * Names an upstream's secret may take: an `UPSTREAM_` prefix keeps every other binding (ADMIN_TOKEN, DB,
+ * the Worker's vars) out of reach of whoever can write the library.
+ */
+export const UPSTREAM_SECRET_PATTERN = /^UPSTREAM_[A-Z0-9_]+$/;
+
 /** An OpenAI-compatible server. `secretName` names a Worker secret; the key itself is never stored. */
 export const UpstreamSchema = z
   .object({
@@ -15,15 +21,22 @@ export const UpstreamSchema = z
     baseUrl: z.url({ protocol: /^https?$/ }),
     secretName: z
       .string()
-      .regex(/^[A-Z][A-Z0-9_]*$/, "an env var name such as OPENAI_API_KEY")
+      .regex(UPSTREAM_SECRET_PATTERN, "a Worker secret named UPSTREAM_<NAME>, such as UPSTREAM_OPENAI_KEY")
       .nullable()
       .default(null),
+    /** connecting and receiving the response headers */
     timeoutMs: z.number().int().min(1).max(600_000).default(30_000),
+    /** the longest silence between two body chunks */
+    idleTimeoutMs: z.number().int().min(1).max(600_000).default(30_000),
+    /** the whole answer, headers to last byte */
+    totalTimeoutMs: z.number().int().min(1).max(3_600_000).default(300_000),
     weight: z.number().min(0).default(1),
     enabled: z.boolean().default(true),
   })
   .strict();
 export type Upstream = z.infer<typeof UpstreamSchema>;
+/** An upstream as the admin API accepts it (defaults not yet filled in). */
+export type UpstreamInput = z.input<typeof UpstreamSchema>;
 
 /** A library model: its architecture card plus where and under which name it is served. */
 export const LibraryModelSchema = ModelCardSchema.extend({
@@ -62,10 +75,17 @@ export const LibraryFileSchema = z
   });
 export type LibraryFile = z.infer<typeof LibraryFileSchema>;
 
-/** What an API key may do on /v1. */
-export const ApiScopeSchema = z.enum(["completions", "route", "models", "feedback"]);
-export type ApiScope = z.infer<typeof ApiScopeSchema>;
-export const ALL_SCOPES: readonly ApiScope[] = ApiScopeSchema.options;
+/**
+ * What an API key may do: `infer` (chat and text completions), `route`, `models`, `feedback` on /v1, and
+ * `admin` (the /admin API, as the ADMIN_TOKEN does). "completions", the old name of `infer`, is still read.
+ */
+export const ApiScopeSchema = z.union([
+  z.enum(["infer", "route", "models", "feedback", "admin"]),
+  z.literal("completions").transform(() => "infer" as const),
+]);
+export type ApiScope = z.output<typeof ApiScopeSchema>;
+/** A new key's scopes when none are given: everything but admin. */
+export const DEFAULT_SCOPES: readonly ApiScope[] = ["infer", "route", "models", "feedback"];
 
 /** An API key as stored: never the key itself, only its SHA-256. */
 export interface ApiKeyRecord {

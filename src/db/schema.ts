@@ -15,6 +15,10 @@ export const upstreams = sqliteTable("upstreams", {
   secretName: text("secret_name"),
   /** budget for connecting and receiving response headers; past it the next candidate is tried */
   timeoutMs: integer("timeout_ms").notNull().default(30_000),
+  /** longest silence between two body chunks once the headers are in */
+  idleTimeoutMs: integer("idle_timeout_ms").notNull().default(30_000),
+  /** deadline for the whole answer, headers to last byte */
+  totalTimeoutMs: integer("total_timeout_ms").notNull().default(300_000),
   weight: real("weight").notNull().default(1),
   enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
   createdAt: integer("created_at").notNull(),
@@ -73,7 +77,7 @@ export const apiKeys = sqliteTable("api_keys", {
   /** lowercase hex SHA-256 of the full key */
   hash: text("hash").notNull().unique(),
   name: text("name").notNull(),
-  /** JSON array of scopes (see src/edge/api-scopes.ts) */
+  /** JSON array of scopes (ApiScopeSchema in src/db/records.ts) */
   scopes: text("scopes").notNull(),
   createdAt: integer("created_at").notNull(),
   revokedAt: integer("revoked_at"),
@@ -102,9 +106,18 @@ export const decisions = sqliteTable(
     chosen: text("chosen"),
     /** JSON array of {model, upstream, error} for every failed attempt before the one that answered */
     fallbacksTried: text("fallbacks_tried").notNull(),
-    /** routed | ok | upstream_error (a 4xx passed through) | upstream_unavailable | incomplete (body cut short) */
+    /**
+     * routed | ok | upstream_error (a 4xx passed through) | upstream_unavailable (502, no byte sent) |
+     * upstream_broken (the stream broke after its first byte: the client got an error event, then [DONE]) |
+     * client_disconnected (the client left before the end); older rows may say incomplete
+     */
     status: text("status").notNull(),
+    /** the HTTP status the client got */
     httpStatus: integer("http_status").notNull(),
+    /** whether the client's answer ended as its protocol says: a whole JSON body, or SSE through [DONE] */
+    endedCleanly: integer("ended_cleanly", { mode: "boolean" }).notNull().default(true),
+    /** the error the client was given, when it was given one */
+    error: text("error"),
     /** time to the answering upstream's response headers */
     upstreamLatencyMs: real("upstream_latency_ms"),
     /** time from the request arriving to the last byte sent back */
@@ -120,6 +133,21 @@ export const decisions = sqliteTable(
   },
   (t) => [index("decisions_created_idx").on(t.createdAt), index("decisions_key_idx").on(t.keyId)],
 );
+
+/**
+ * Circuit breaker per upstream (src/routing/circuit-breaker.ts), shared by every isolate; no row = closed.
+ * Writes are compare-and-set on `version`, so concurrent isolates never lose a failure or claim a probe twice.
+ */
+export const upstreamBreakers = sqliteTable("upstream_breakers", {
+  upstreamId: text("upstream_id").primaryKey(),
+  failures: integer("failures").notNull(),
+  openUntil: integer("open_until"),
+  cooldownMs: integer("cooldown_ms").notNull(),
+  probeUntil: integer("probe_until"),
+  lastError: text("last_error"),
+  version: integer("version").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
 
 /** Feedback or a measured loss for a decision; exactly one of score (0..1) and loss (≥ 0) is set. */
 export const outcomes = sqliteTable(

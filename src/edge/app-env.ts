@@ -5,8 +5,10 @@ export interface Bindings {
   DB: D1Database;
   /** bearer token for /admin; when unset, /admin answers 403 admin_disabled */
   ADMIN_TOKEN?: string;
-  /** "development" adds error details to 500 bodies */
+  /** "development" adds error details to 500 bodies; wrangler.toml's default is "production" */
   ENVIRONMENT?: string;
+  /** origins allowed to call /v1 from a browser: comma-separated, or "*"; empty (the default) = none */
+  CORS_ORIGINS?: string;
   /** how long (ms) a decision row waits to share a D1 write with its neighbours; default 1000 */
   DECISION_BATCH_MS?: string;
   /** "off" stops writing decision rows (default: on) */

@@ -9,6 +9,7 @@ import type { AppEnv } from "./app-env.ts";
 import { EdgeError } from "./edge-error.ts";
 import { renderError } from "./error-handler.ts";
 import { adminAuth } from "./middleware/admin-auth.ts";
+import { corsPolicy } from "./middleware/cors-policy.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { adminKeyRoutes } from "./routes/admin-keys.ts";
 import { adminLibraryRoutes } from "./routes/admin-library.ts";
@@ -26,6 +27,7 @@ export function createApp(): Hono<AppEnv> {
   app.get("/healthz", (c) => c.json({ ok: true }));
 
   const v1 = new Hono<AppEnv>();
+  v1.use(corsPolicy());
   v1.route("/", completionRoutes());
   v1.route("/", routeRoutes());
   v1.route("/", modelRoutes());

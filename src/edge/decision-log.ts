@@ -8,14 +8,20 @@ import type { DecisionRow } from "../db/queries-decisions.ts";
 import type { AppEnv } from "./app-env.ts";
 import { bufferDecision, DEFAULT_BATCH_WINDOW_MS } from "./decision-batch.ts";
 import type { PromptView } from "./openai-request.ts";
-import type { Attempt } from "./upstream-proxy.ts";
+import type { Attempt } from "./upstream/upstream-proxy.ts";
 import type { RoutePlan } from "./routing-plan.ts";
 
 /** Which endpoint made the decision. */
 export type DecisionEndpoint = "chat.completions" | "completions" | "route";
 
-/** How the request ended, as decisions.status. */
-export type DecisionStatus = "routed" | "ok" | "upstream_error" | "upstream_unavailable" | "incomplete";
+/** How the request ended for the client, as decisions.status (see src/db/schema.ts). */
+export type DecisionStatus =
+  | "routed"
+  | "ok"
+  | "upstream_error"
+  | "upstream_unavailable"
+  | "upstream_broken"
+  | "client_disconnected";
 
 /** What a decision row records beyond the plan. */
 export interface DecisionFacts {
@@ -27,7 +33,12 @@ export interface DecisionFacts {
   chosen: string | null;
   attempts: Attempt[];
   status: DecisionStatus;
+  /** the HTTP status the client got */
   httpStatus: number;
+  /** whether the client got the whole answer */
+  endedCleanly: boolean;
+  /** the error the client was given (or why the answer ended early) */
+  error: string | null;
   upstreamLatencyMs: number | null;
   tokensIn: number | null;
   tokensOut: number | null;
@@ -52,6 +63,8 @@ export function decisionRow(c: Context<AppEnv>, f: DecisionFacts): DecisionRow {
     fallbacksTried: JSON.stringify(f.attempts),
     status: f.status,
     httpStatus: f.httpStatus,
+    endedCleanly: f.endedCleanly,
+    error: f.error,
     upstreamLatencyMs: f.upstreamLatencyMs,
     totalLatencyMs: f.endedAt - c.get("startedAt"),
     tokensIn: f.tokensIn,

@@ -19,7 +19,9 @@ export const ERROR_TABLE = {
   not_found: { status: 404, type: "not_found_error" },
   conflict: { status: 409, type: "invalid_request_error" },
   payload_too_large: { status: 413, type: "invalid_request_error" },
+  prompt_too_large: { status: 413, type: "invalid_request_error" },
   upstream_unavailable: { status: 502, type: "upstream_error" },
+  upstream_stream_broken: { status: 502, type: "upstream_error" },
   internal_error: { status: 500, type: "server_error" },
 } as const satisfies Record<string, { status: number; type: string }>;
 
@@ -32,6 +34,8 @@ export class EdgeError extends Error {
     readonly code: EdgeErrorCode,
     message: string,
     readonly param: string | null = null,
+    /** seconds for a Retry-After header, when waiting would help */
+    readonly retryAfterS: number | null = null,
   ) {
     super(message);
   }

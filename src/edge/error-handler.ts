@@ -9,6 +9,7 @@ import { EdgeError, errorBody } from "./edge-error.ts";
 export function renderError(err: Error, c: Context<AppEnv>): Response {
   const edgeError = toEdgeError(err, c.env.ENVIRONMENT === "development");
   if (edgeError.code === "internal_error") console.error(`[${c.get("requestId")}]`, err);
+  if (edgeError.retryAfterS !== null) c.header("retry-after", String(edgeError.retryAfterS));
   return c.json(errorBody(edgeError, c.get("requestId") ?? "none"), edgeError.status as 400);
 }
 

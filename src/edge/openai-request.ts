@@ -1,8 +1,13 @@
 /**
- * The request bodies the edge reads. Only the fields routing needs are checked; every other OpenAI field
- * passes through to the upstream untouched (loose objects).
+ * The request bodies the edge reads. Only the fields routing needs are checked. Unknown fields policy: on
+ * the generation endpoints every other top-level field passes through to the upstream untouched (loose
+ * objects), since OpenAI adds fields often and OpenAI-compatible servers take their own (vLLM's `top_k`);
+ * the body cap bounds them. /v1/route, /v1/feedback and /admin are strict: an unknown field is a 400 naming it.
  */
 import { z } from "zod";
+
+/** Most messages in a chat, and most prompts (or token ids) in a completion request. */
+export const MAX_MESSAGES = 1_000;
 
 const tokenLimit = z.number().int().positive().nullable().optional();
 const ContentPartSchema = z.looseObject({ type: z.string(), text: z.string().optional() });
@@ -10,17 +15,19 @@ const MessageSchema = z.looseObject({
   role: z.string().min(1),
   content: z.union([z.string(), z.array(ContentPartSchema), z.null()]).optional(),
 });
+const tooMany = { message: `at most ${MAX_MESSAGES} items` };
 const PromptSchema = z.union([
   z.string(),
-  z.array(z.string()).min(1),
+  z.array(z.string()).min(1).max(MAX_MESSAGES, tooMany),
   z.array(z.number().int()).min(1),
-  z.array(z.array(z.number().int()).min(1)).min(1),
+  z.array(z.array(z.number().int()).min(1)).min(1).max(MAX_MESSAGES, tooMany),
 ]);
+const MessagesSchema = z.array(MessageSchema).min(1).max(MAX_MESSAGES, { message: `at most ${MAX_MESSAGES} messages` });
 
 /** POST /v1/chat/completions */
 export const ChatRequestSchema = z.looseObject({
   model: z.string().min(1),
-  messages: z.array(MessageSchema).min(1),
+  messages: MessagesSchema,
   stream: z.boolean().nullable().optional(),
   max_tokens: tokenLimit,
   max_completion_tokens: tokenLimit,
@@ -33,6 +40,8 @@ export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 export const CompletionRequestSchema = z.looseObject({
   model: z.string().min(1),
   prompt: PromptSchema,
+  // A field of the other endpoint would otherwise pass through and be read as the prompt.
+  messages: z.undefined({ error: "a completion request takes prompt, not messages (use /v1/chat/completions)" }).optional(),
   stream: z.boolean().nullable().optional(),
   max_tokens: tokenLimit,
   routing: z.unknown().optional(),
@@ -43,7 +52,7 @@ export type CompletionRequest = z.infer<typeof CompletionRequestSchema>;
 export const RouteRequestSchema = z
   .object({
     model: z.string().min(1).default("auto"),
-    messages: z.array(MessageSchema).min(1).optional(),
+    messages: MessagesSchema.optional(),
     prompt: PromptSchema.optional(),
     max_tokens: tokenLimit,
     max_completion_tokens: tokenLimit,
@@ -90,7 +99,8 @@ export function promptView(
   return { text: "", promptTokens: tokens, maxTokens };
 }
 
-function messageText(m: ChatRequest["messages"][number]): string {
+/** The text of one message: its string content, or its parts' text joined by spaces. */
+export function messageText(m: ChatRequest["messages"][number]): string {
   if (typeof m.content === "string") return m.content;
   if (Array.isArray(m.content)) return m.content.map((p) => p.text ?? "").join(" ");
   return "";

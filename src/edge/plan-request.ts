@@ -3,6 +3,7 @@ import { estimatePromptTokens } from "../routing/cost-model.ts";
 import type { AppEnv } from "./app-env.ts";
 import { getLibrary } from "./library-cache.ts";
 import { promptView } from "./openai-request.ts";
+import { checkPromptLimits } from "./prompt-limits.ts";
 import { getPredictor } from "./predictor.ts";
 import { planRoute, type RoutePlan } from "./routing-plan.ts";
 
@@ -11,6 +12,7 @@ export async function planRequest(
   c: Context<AppEnv>,
   body: Parameters<typeof promptView>[0] & { model: string; routing?: unknown },
 ): Promise<{ prompt: ReturnType<typeof promptView>; plan: RoutePlan }> {
+  checkPromptLimits(body);
   const prompt = promptView(body, estimatePromptTokens);
   const [library, predictor] = await Promise.all([getLibrary(c), getPredictor(c.env)]);
   const plan = await planRoute({

@@ -8,13 +8,12 @@ export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /**
  * Reads the JSON body and validates it; zod failures surface through onError as 400 invalid_request.
- * @throws EdgeError invalid_request when the body is not JSON, payload_too_large past MAX_BODY_BYTES.
+ * The cap counts bytes as they stream in, so a chunked upload with no content-length is cut off at the
+ * cap rather than read whole first.
+ * @throws EdgeError invalid_request when the body is not UTF-8 JSON, payload_too_large past MAX_BODY_BYTES.
  */
 export async function parseJsonBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.infer<S>> {
-  const declared = Number(c.req.header("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const text = await c.req.text();
-  if (text.length > MAX_BODY_BYTES) throw tooLarge();
+  const text = await readCapped(c.req.raw, MAX_BODY_BYTES);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -22,6 +21,37 @@ export async function parseJsonBody<S extends z.ZodType>(c: Context<AppEnv>, sch
     throw new EdgeError("invalid_request", "request body must be JSON");
   }
   return schema.parse(value);
+}
+
+/** The body as UTF-8 text, refused as soon as it passes `maxBytes`. */
+async function readCapped(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > maxBytes) throw tooLarge();
+  if (request.body === null) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const whole = new Uint8Array(bytes);
+  let at = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(whole);
+  } catch {
+    throw new EdgeError("invalid_request", "request body must be UTF-8");
+  }
 }
 
 function tooLarge(): EdgeError {

@@ -6,9 +6,6 @@ import { priorPredictor, type QualityPredictor } from "../routing/quality-predic
 import { EdgeError } from "./edge-error.ts";
 import type { PromptView } from "./openai-request.ts";
 
-/** Most candidates tried for one request (the chosen one plus fallbacks). */
-export const MAX_ATTEMPTS = 3;
-
 /** The policy plain "auto" uses when the library has one by this name. */
 export const DEFAULT_POLICY = "default";
 
@@ -22,7 +19,7 @@ export interface Target {
 export interface RoutePlan {
   decision: Decision;
   flags: Flags;
-  /** candidates to try, best first (at most MAX_ATTEMPTS) */
+  /** every feasible candidate, best first (the proxy bounds how many it sends to) */
   targets: Target[];
   routerVersion: string;
 }
@@ -70,7 +67,7 @@ export async function planRoute(input: RouteInput): Promise<RoutePlan> {
     throw new EdgeError("no_feasible_model", `no model meets the routing constraints: ${decision.reasons.join(" ")}`);
   }
   const byId = new Map(cards.map((m) => [m.id, m]));
-  const targets = decision.candidates.slice(0, MAX_ATTEMPTS).map((c) => {
+  const targets = decision.candidates.map((c) => {
     const m = byId.get(c.id) as LibraryModel;
     return { model: m, upstream: library.upstreams.get(m.upstream) as Upstream };
   });

@@ -7,23 +7,26 @@ import type { ChatCompletionCreateParamsNonStreaming } from "openai/resources/ch
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { benchLibrary } from "./support/bench-library.ts";
 import { freePort, startEdge, type EdgeProcess } from "./support/edge-process.ts";
+import { startFaultUpstream, type FaultUpstream } from "./support/fault-upstream.ts";
 import { startTestUpstream, type TestUpstream } from "./support/openai-upstream.ts";
 
 let edge: EdgeProcess;
 let a: TestUpstream;
 let b: TestUpstream;
+let faults: FaultUpstream;
 let client: OpenAI;
 const library = benchLibrary("http://unused/v1");
 const model = (id: string) => library.models.find((m) => m.id === id) as (typeof library.models)[number];
 
 beforeAll(async () => {
-  [a, b] = await Promise.all([
+  [a, b, faults] = await Promise.all([
     startTestUpstream({ name: "a", apiKey: "sk-upstream-a" }),
     startTestUpstream({ name: "b" }),
+    startFaultUpstream(),
   ]);
-  edge = await startEdge({ UP_A_KEY: "sk-upstream-a" });
+  edge = await startEdge({ UPSTREAM_A_KEY: "sk-upstream-a" });
   const row = { timeoutMs: 5_000, weight: 1, enabled: true };
-  await edge.admin("PUT", "/upstreams/a", { ...row, baseUrl: a.baseUrl, secretName: "UP_A_KEY" });
+  await edge.admin("PUT", "/upstreams/a", { ...row, baseUrl: a.baseUrl, secretName: "UPSTREAM_A_KEY" });
   await edge.admin("PUT", "/upstreams/b", { ...row, baseUrl: b.baseUrl, secretName: null });
   await edge.admin("PUT", "/upstreams/down", { ...row, baseUrl: `http://127.0.0.1:${await freePort()}/v1` });
   await edge.admin("PUT", "/models/bench-llama", { ...model("bench-llama"), upstream: "a" });
@@ -35,7 +38,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await edge?.stop();
-  await Promise.all([a?.close(), b?.close()]);
+  await Promise.all([a?.close(), b?.close(), faults?.close()]);
 });
 
 const messages = [{ role: "user" as const, content: "ping" }];
@@ -102,6 +105,26 @@ describe("edge through the openai client", () => {
       expect(data.choices[0]?.message.content).toBe("[b] model=bench-bamba auth=none said: ping");
       const stream = await client.chat.completions.create({ model: "auto", messages, stream: true });
       expect(await streamText(stream)).toBe("[b] model=bench-bamba auth=none said: ping");
+    } finally {
+      await edge.admin("PUT", "/models/bench-llama", { ...model("bench-llama"), upstream: "a" });
+    }
+  });
+
+  it("raises a stream that breaks after it has started as an APIError from the iterator, after its first text", async () => {
+    await edge.admin("PUT", "/upstreams/cut", { baseUrl: `${faults.origin}/cut/e2e/v1`, secretName: null });
+    await edge.admin("PUT", "/models/bench-llama", { ...model("bench-llama"), upstream: "cut" });
+    try {
+      const stream = await client.chat.completions.create({ model: "bench-llama", messages, stream: true });
+      let text = "";
+      const err = await (async () => {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+      })().catch((e: unknown) => e);
+      expect(text).toBe("partial answer");
+      expect(err).toBeInstanceOf(OpenAI.APIError);
+      expect(err).toMatchObject({ code: "upstream_stream_broken", type: "upstream_error" });
+      const plain = await client.chat.completions.create({ model: "bench-llama", messages }).catch((e: unknown) => e);
+      expect(plain).toBeInstanceOf(OpenAI.InternalServerError);
+      expect(plain).toMatchObject({ status: 502, code: "upstream_unavailable" });
     } finally {
       await edge.admin("PUT", "/models/bench-llama", { ...model("bench-llama"), upstream: "a" });
     }

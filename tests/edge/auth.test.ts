@@ -68,3 +68,39 @@ describe("admin token on /admin", () => {
     }
   });
 });
+
+describe("scopes", () => {
+  it("needs the infer scope for completions", async () => {
+    await seedLibrary();
+    const { key } = await admin<{ key: string }>("POST", "/keys", { name: "route-only", scopes: ["route"] });
+    const reply = await call("/v1/chat/completions", { key, body: { model: "auto", messages: [{ role: "user", content: "hi" }] } });
+    expect(reply.status).toBe(403);
+    expect(reply.json<ErrorReply>().error.message).toContain('"infer"');
+  });
+
+  it("reads a key stored with the old scope name completions as infer", async () => {
+    await seedLibrary();
+    const { id, key } = await admin<{ id: string; key: string }>("POST", "/keys", { name: "legacy", scopes: ["route"] });
+    await env.DB.prepare(`UPDATE api_keys SET scopes = '["completions"]' WHERE id = ?`).bind(id).run();
+    const listed = await admin<{ scopes: string[] }>("GET", `/keys/${id}`);
+    expect(listed.scopes).toEqual(["infer"]);
+    const reply = await call("/v1/chat/completions", { key, body: { model: "auto", messages: [{ role: "user", content: "hi" }] } });
+    expect(reply.status).toBe(200);
+  });
+
+  it("gives a new key every scope but admin by default", async () => {
+    await seedLibrary();
+    const created = await admin<{ scopes: string[] }>("POST", "/keys", { name: "plain" });
+    expect(created.scopes).toEqual(["infer", "route", "models", "feedback"]);
+  });
+
+  it("lets a key with the admin scope use /admin, and refuses one without it", async () => {
+    await seedLibrary();
+    const { key: adminKey } = await admin<{ key: string }>("POST", "/keys", { name: "ops", scopes: ["admin"] });
+    const { key: plainKey } = await admin<{ key: string }>("POST", "/keys", { name: "app" });
+    expect((await call("/admin/models", { headers: { authorization: `Bearer ${adminKey}` } })).status).toBe(200);
+    const refused = await call("/admin/models", { headers: { authorization: `Bearer ${plainKey}` } });
+    expect(refused.status).toBe(403);
+    expect(refused.json<ErrorReply>().error.code).toBe("invalid_admin_token");
+  });
+});

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { seedStatements } from "../../src/db/queries-seed.ts";
-import { ALL_SCOPES, LibraryFileSchema, type LibraryFile } from "../../src/db/records.ts";
+import { DEFAULT_SCOPES, LibraryFileSchema, type LibraryFile } from "../../src/db/records.ts";
 import defaultLibrary from "../../src/db/seed/default-library.json";
 import { DEV_API_KEY } from "../../src/db/seed/dev-credentials.ts";
 import { sha256Hex } from "../../src/edge/sha256-hex.ts";
@@ -10,7 +10,7 @@ import { admin, call } from "./support/edge-call.ts";
 // The SQL `switchyard library seed` hands to `wrangler d1 execute`, run here statement by statement.
 async function seed(library: LibraryFile, withDevKey: boolean): Promise<void> {
   const key = withDevKey
-    ? { id: "dev", hash: await sha256Hex(DEV_API_KEY), name: "local dev key", scopes: [...ALL_SCOPES] }
+    ? { id: "dev", hash: await sha256Hex(DEV_API_KEY), name: "local dev key", scopes: [...DEFAULT_SCOPES] }
     : undefined;
   for (const statement of seedStatements(library, Date.now(), key)) await env.DB.prepare(statement).run();
 }

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { seedStatements, type SeedKey } from "../../db/queries-seed.ts";
-import { ALL_SCOPES, LibraryFileSchema } from "../../db/records.ts";
+import { DEFAULT_SCOPES, LibraryFileSchema } from "../../db/records.ts";
 import { DEV_ADMIN_TOKEN, DEV_API_KEY } from "../../db/seed/dev-credentials.ts";
 import { parseCommandArgs, usageError } from "../command-args.ts";
 
@@ -48,7 +48,7 @@ export async function run(argv: string[]): Promise<void> {
   const library = parsed.data;
   const key: SeedKey | undefined =
     values.local && !values["no-dev-key"]
-      ? { id: "dev", hash: sha256(DEV_API_KEY), name: "local dev key", scopes: [...ALL_SCOPES] }
+      ? { id: "dev", hash: sha256(DEV_API_KEY), name: "local dev key", scopes: [...DEFAULT_SCOPES] }
       : undefined;
   const sql = seedStatements(library, Date.now(), key).join("\n");
   if (values["dry-run"]) {

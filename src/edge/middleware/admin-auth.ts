@@ -1,9 +1,14 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { EdgeError } from "../edge-error.ts";
+import { liveApiKey } from "./api-key-auth.ts";
 import { bearerToken } from "./bearer-token.ts";
 
-/** Requires `Authorization: Bearer <ADMIN_TOKEN>`; with no ADMIN_TOKEN configured, /admin is closed. */
+/**
+ * Requires `Authorization: Bearer <ADMIN_TOKEN>`, or an API key with the `admin` scope (so operators can
+ * hold revocable, hashed admin keys instead of sharing the one token). With no ADMIN_TOKEN configured,
+ * /admin is closed to both.
+ */
 export function adminAuth(): MiddlewareHandler<AppEnv> {
   return async function adminAuthMiddleware(c, next) {
     const expected = c.env.ADMIN_TOKEN;
@@ -13,7 +18,8 @@ export function adminAuth(): MiddlewareHandler<AppEnv> {
     const token = bearerToken(c.req.header("authorization"));
     if (!token) throw new EdgeError("missing_admin_token", "no admin token: send `Authorization: Bearer <token>`");
     if (!(await sameSecret(token, expected))) {
-      throw new EdgeError("invalid_admin_token", "the admin token is wrong");
+      const key = await liveApiKey(c, token);
+      if (!key?.scopes.includes("admin")) throw new EdgeError("invalid_admin_token", "the admin token is wrong");
     }
     await next();
   };

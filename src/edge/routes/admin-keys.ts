@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { openDatabase } from "../../db/database.ts";
 import { getApiKey, listApiKeys, revokeApiKey, upsertApiKey } from "../../db/queries-keys.ts";
-import { ALL_SCOPES, ApiScopeSchema } from "../../db/records.ts";
+import { ApiScopeSchema, DEFAULT_SCOPES } from "../../db/records.ts";
 import type { AppEnv } from "../app-env.ts";
 import { newApiKey } from "../api-key-format.ts";
 import { EdgeError } from "../edge-error.ts";
@@ -18,7 +18,7 @@ import { sha256Hex } from "../sha256-hex.ts";
 export const NewKeySchema = z
   .object({
     name: z.string().min(1).max(128),
-    scopes: z.array(ApiScopeSchema).min(1).default([...ALL_SCOPES]),
+    scopes: z.array(ApiScopeSchema).min(1).transform((s) => [...new Set(s)]).default([...DEFAULT_SCOPES]),
   })
   .strict();
 

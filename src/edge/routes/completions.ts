@@ -3,13 +3,16 @@ import { Hono, type Context } from "hono";
 import type { z } from "zod";
 import type { AppEnv } from "../app-env.ts";
 import { decisionRow, logDecision, type DecisionEndpoint, type DecisionFacts } from "../decision-log.ts";
-import { EdgeError } from "../edge-error.ts";
+import { EdgeError, errorBody } from "../edge-error.ts";
 import { apiKeyAuth } from "../middleware/api-key-auth.ts";
 import { ChatRequestSchema, CompletionRequestSchema } from "../openai-request.ts";
 import { planRequest } from "../plan-request.ts";
 import { parseJsonBody } from "../request-body.ts";
-import { sendToFirstAvailable } from "../upstream-proxy.ts";
-import { tapSseUsage, usageOf, type Usage } from "../usage-tap.ts";
+import { BreakerBoard } from "../upstream/breaker-board.ts";
+import { guardStream } from "../upstream/guarded-stream.ts";
+import { parseTimeoutsHeader, TIMEOUTS_HEADER } from "../upstream/timeouts.ts";
+import { proxyRequest } from "../upstream/upstream-proxy.ts";
+import { noUsage } from "../upstream/usage.ts";
 
 /** Response headers naming the model that answered and the decision (= request) id. */
 export const MODEL_HEADER = "x-switchyard-model";
@@ -18,11 +21,13 @@ export const DECISION_HEADER = "x-switchyard-decision";
 /** The two generation endpoints, mounted under /v1. */
 export function completionRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const auth = apiKeyAuth("completions");
+  const auth = apiKeyAuth("infer");
   app.post("/chat/completions", auth, (c) => complete(c, "chat.completions", "/chat/completions", ChatRequestSchema));
   app.post("/completions", auth, (c) => complete(c, "completions", "/completions", CompletionRequestSchema));
   return app;
 }
+
+type Facts = Pick<DecisionFacts, "endpoint" | "requestedModel" | "stream" | "prompt" | "plan">;
 
 async function complete(
   c: Context<AppEnv>,
@@ -31,80 +36,92 @@ async function complete(
   schema: typeof ChatRequestSchema | typeof CompletionRequestSchema,
 ): Promise<Response> {
   const body: z.infer<typeof schema> = await parseJsonBody(c, schema);
+  const override = parseTimeoutsHeader(c.req.header(TIMEOUTS_HEADER));
   const { prompt, plan } = await planRequest(c, body);
   const { routing: _routing, ...forward } = body;
-  const outcome = await sendToFirstAvailable(
-    plan.targets,
+  const breakers = await BreakerBoard.load(c);
+  const outcome = await proxyRequest({
+    targets: plan.targets,
     path,
-    (t) => JSON.stringify({ ...forward, model: t.model.upstreamModel ?? t.model.id }),
-    c.env,
-  );
-  const stream = body.stream === true;
-  const facts = { endpoint, requestedModel: body.model, stream, prompt, plan };
+    bodyFor: (t) => JSON.stringify({ ...forward, model: t.model.upstreamModel ?? t.model.id }),
+    env: c.env,
+    override,
+    breakers,
+  });
+  const facts: Facts = { endpoint, requestedModel: body.model, stream: body.stream === true, prompt, plan };
 
   if (!outcome.ok) {
-    logDecision(c, decisionRow(c, failed(facts, outcome.attempts)));
-    const tried = outcome.attempts.map((a) => `${a.model} via ${a.upstream}: ${a.error}`).join("; ");
-    throw new EdgeError("upstream_unavailable", `no upstream answered (${tried})`);
+    // The client learns how each attempt failed in general terms; which upstream, and the details, stay in the row.
+    const tried = outcome.faults.map((f) => f.summary).join("; ");
+    const retryAfterS = outcome.retryAfterMs === null ? null : Math.max(1, Math.ceil(outcome.retryAfterMs / 1000));
+    const error = new EdgeError("upstream_unavailable", `no model could answer (${tried})`, null, retryAfterS);
+    logDecision(c, decisionRow(c, { ...facts, ...unserved(outcome.attempts), error: error.message }));
+    throw error;
   }
 
-  const { response, target, attempts } = outcome;
-  const contentType = response.headers.get("content-type") ?? "application/json";
-  const headers = new Headers({ "content-type": contentType });
-  if (contentType.startsWith("text/event-stream")) headers.set("cache-control", "no-cache");
-  headers.set(MODEL_HEADER, target.model.id);
-  headers.set(DECISION_HEADER, c.get("requestId"));
+  const { answer, target, attempts } = outcome;
+  const headers = new Headers({ [MODEL_HEADER]: target.model.id, [DECISION_HEADER]: c.get("requestId") });
   if (attempts.length > 0) headers.set("x-switchyard-fallbacks", String(attempts.length));
+  const served = { chosen: target.model.id, attempts, upstreamLatencyMs: answer.upstreamLatencyMs };
 
-  const row = (endedAt: number, usage: Usage, completed: boolean) =>
-    decisionRow(c, served(facts, outcome, response.status, endedAt, usage, completed));
-
-  if (response.body && contentType.startsWith("text/event-stream")) {
-    const tap = tapSseUsage(response.body);
-    logDecision(c, tap.outcome.then((o) => row(o.endedAt, o.usage, o.completed)));
-    return new Response(tap.body, { status: response.status, headers });
+  if (answer.kind === "json") {
+    headers.set("content-type", answer.contentType);
+    const failedUpstream = answer.status >= 400;
+    logDecision(
+      c,
+      decisionRow(c, {
+        ...facts,
+        ...served,
+        status: failedUpstream ? "upstream_error" : "ok",
+        httpStatus: answer.status,
+        endedCleanly: true,
+        error: failedUpstream ? `upstream answered HTTP ${answer.status}` : null,
+        tokensIn: answer.usage.tokensIn,
+        tokensOut: answer.usage.tokensOut,
+        endedAt: performance.now(),
+      }),
+    );
+    return new Response(answer.text, { status: answer.status, headers });
   }
-  const bytes = await response.arrayBuffer().catch((err: unknown) => {
-    logDecision(c, row(performance.now(), { tokensIn: null, tokensOut: null }, false));
-    throw new EdgeError("upstream_unavailable", `${target.model.id} broke off mid-answer: ${String(err)}`);
+
+  headers.set("content-type", "text/event-stream; charset=utf-8");
+  headers.set("cache-control", "no-cache");
+  const requestId = c.get("requestId");
+  const guarded = guardStream(answer, (fault) => {
+    const message = `the answer broke off after it had started: ${fault.summary}`;
+    return JSON.stringify(errorBody(new EdgeError("upstream_stream_broken", message), requestId));
   });
-  logDecision(c, row(performance.now(), usageOf(new TextDecoder().decode(bytes)), true));
-  return new Response(bytes, { status: response.status, headers });
+  logDecision(
+    c,
+    guarded.end.then((end) => {
+      if (end.fault) breakers.failed(target.upstream.id, end.fault.detail, null);
+      return decisionRow(c, {
+        ...facts,
+        ...served,
+        status: end.status,
+        httpStatus: answer.status,
+        endedCleanly: end.endedCleanly,
+        error: end.error,
+        tokensIn: end.usage.tokensIn,
+        tokensOut: end.usage.tokensOut,
+        endedAt: end.endedAt,
+      });
+    }),
+  );
+  return new Response(guarded.body, { status: answer.status, headers });
 }
 
-type Facts = Pick<DecisionFacts, "endpoint" | "requestedModel" | "stream" | "prompt" | "plan">;
-
-function failed(facts: Facts, attempts: DecisionFacts["attempts"]): DecisionFacts {
+function unserved(attempts: DecisionFacts["attempts"]) {
+  const usage = noUsage();
   return {
-    ...facts,
     chosen: null,
     attempts,
-    status: "upstream_unavailable",
+    status: "upstream_unavailable" as const,
     httpStatus: 502,
+    endedCleanly: true,
     upstreamLatencyMs: null,
-    tokensIn: null,
-    tokensOut: null,
-    endedAt: performance.now(),
-  };
-}
-
-function served(
-  facts: Facts,
-  outcome: { target: { model: { id: string } }; attempts: DecisionFacts["attempts"]; upstreamLatencyMs: number },
-  httpStatus: number,
-  endedAt: number,
-  usage: Usage,
-  completed: boolean,
-): DecisionFacts {
-  return {
-    ...facts,
-    chosen: outcome.target.model.id,
-    attempts: outcome.attempts,
-    status: !completed ? "incomplete" : httpStatus >= 400 ? "upstream_error" : "ok",
-    httpStatus,
-    upstreamLatencyMs: outcome.upstreamLatencyMs,
     tokensIn: usage.tokensIn,
     tokensOut: usage.tokensOut,
-    endedAt,
+    endedAt: performance.now(),
   };
 }

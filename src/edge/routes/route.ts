@@ -6,6 +6,9 @@ import { apiKeyAuth } from "../middleware/api-key-auth.ts";
 import { RouteRequestSchema } from "../openai-request.ts";
 import { planRequest } from "../plan-request.ts";
 import { parseJsonBody } from "../request-body.ts";
+import { BreakerBoard } from "../upstream/breaker-board.ts";
+import { breakerReasons } from "../upstream/breaker-reasons.ts";
+import { MAX_CANDIDATES } from "../upstream/upstream-proxy.ts";
 
 /** The route endpoint, mounted under /v1. */
 export function routeRoutes(): Hono<AppEnv> {
@@ -13,6 +16,7 @@ export function routeRoutes(): Hono<AppEnv> {
   app.post("/route", apiKeyAuth("route"), async (c) => {
     const body = await parseJsonBody(c, RouteRequestSchema);
     const { prompt, plan } = await planRequest(c, body);
+    const breakers = await BreakerBoard.load(c);
     logDecision(
       c,
       decisionRow(c, {
@@ -25,12 +29,15 @@ export function routeRoutes(): Hono<AppEnv> {
         attempts: [],
         status: "routed",
         httpStatus: 200,
+        endedCleanly: true,
+        error: null,
         upstreamLatencyMs: null,
         tokensIn: null,
         tokensOut: null,
         endedAt: performance.now(),
       }),
     );
+    const reasons = [...plan.decision.reasons, ...breakerReasons(plan.targets.slice(0, MAX_CANDIDATES), breakers, Date.now())];
     return c.json({
       id: c.get("requestId"),
       object: "switchyard.decision",
@@ -40,8 +47,8 @@ export function routeRoutes(): Hono<AppEnv> {
       prompt_tokens: prompt.promptTokens,
       max_tokens: prompt.maxTokens,
       flags: plan.flags,
-      fallbacks: plan.targets.slice(1).map((t) => t.model.id),
-      decision: plan.decision,
+      fallbacks: plan.targets.slice(1, MAX_CANDIDATES).map((t) => t.model.id),
+      decision: { ...plan.decision, reasons },
     });
   });
   return app;

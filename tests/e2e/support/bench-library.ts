@@ -1,5 +1,5 @@
 /** A three-model library (SSM, hybrid, Transformer) served by one loopback upstream; e2e tests and the bench share it. */
-import type { LibraryModel, Upstream } from "../../../src/db/records.ts";
+import type { LibraryModel, UpstreamInput } from "../../../src/db/records.ts";
 
 const base = {
   architecture: "",
@@ -14,7 +14,7 @@ const base = {
 } as const;
 
 /** Upstream "u" at `baseUrl` and three models on it; the Transformer has the highest quality prior. */
-export function benchLibrary(baseUrl: string, upstreamId = "u"): { upstreams: Upstream[]; models: LibraryModel[] } {
+export function benchLibrary(baseUrl: string, upstreamId = "u"): { upstreams: UpstreamInput[]; models: LibraryModel[] } {
   return {
     upstreams: [{ id: upstreamId, baseUrl, secretName: null, timeoutMs: 5_000, weight: 1, enabled: true }],
     models: [

@@ -45,7 +45,7 @@ export async function startEdge(vars: Record<string, string> = {}): Promise<Edge
 
   const port = await freePort();
   const adminToken = `admin-${crypto.randomUUID()}`;
-  const varArgs = Object.entries({ ...vars, ADMIN_TOKEN: adminToken }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  const varArgs = Object.entries({ ENVIRONMENT: "development", ...vars, ADMIN_TOKEN: adminToken }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const { child, log, stop } = spawnWrangler(
     ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--show-interactive-dev-session=false",
       "--env-file", "/dev/null", ...varArgs],

@@ -7,7 +7,8 @@ declare global {
     interface Env {
       DB: D1Database;
       ADMIN_TOKEN: string;
-      UP_A_KEY: string;
+      UPSTREAM_A_KEY: string;
+      UPSTREAM_CANARY_KEY: string;
       ENVIRONMENT: string;
       TEST_MIGRATIONS: D1Migration[];
       UPSTREAMS: UpstreamUrls;

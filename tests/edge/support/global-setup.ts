@@ -1,5 +1,6 @@
 /** Starts the loopback upstreams the workerd suites proxy to, and hands their URLs to the Worker's env. */
 import type { TestProject } from "vitest/node";
+import { startFaultUpstream } from "../../e2e/support/fault-upstream.ts";
 import { startTestUpstream, type TestUpstream } from "../../e2e/support/openai-upstream.ts";
 import { freePort } from "../../e2e/support/edge-process.ts";
 import type { UpstreamUrls } from "./upstream-urls.ts";
@@ -20,6 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     startTestUpstream({ name: "busy", failWith: 429, failCode: "queue_full", failHeaders: { "retry-after": "1" } }),
     startTestUpstream({ name: "slow", delayMs: 5_000 }),
   ]);
+  const faults = await startFaultUpstream();
   const [a, b, failing, refusing, busy, slow] = servers as [TestUpstream, TestUpstream, TestUpstream, TestUpstream, TestUpstream, TestUpstream];
   project.provide("upstreams", {
     a: a.baseUrl,
@@ -30,8 +32,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     slow: slow.baseUrl,
     // Nothing listens here: connecting fails at once.
     down: `http://127.0.0.1:${await freePort()}/v1`,
+    faults: faults.origin,
   });
   return async () => {
-    await Promise.all(servers.map((s) => s.close()));
+    await Promise.all([...servers.map((s) => s.close()), faults.close()]);
   };
 }

@@ -14,4 +14,6 @@ export interface UpstreamUrls {
   slow: string;
   /** nothing listens */
   down: string;
+  /** origin of the fault server (tests/e2e/support/fault-upstream.ts): `<faults>/<fault>/<tag>/v1` */
+  faults: string;
 }
