@@ -2,9 +2,9 @@
  * Turns one H200 run of bench/gpu/run.sh into docs/benchmarks.md's "gpu-tier" section: ratios of the tier's
  * CUDA (and WebGPU) backend against HF transformers and the weight-streaming floor, measured side by side in
  * that run, and the end-to-end checks.
- *   npx tsx bench/gpu/report.ts <dir with hf.json, ours-cuda.json [, ours-webgpu.json, check.json]>
+ *   npx tsx bench/gpu/report.ts <dir with hf.json, ours-cuda.json, check.json> [<dir with ours-webgpu*.json> …]
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeSection } from "../markdown-section.ts";
 
@@ -23,12 +23,14 @@ interface HfModel {
 }
 type Ours = Record<string, number | string>;
 
-const dir = process.argv[2];
-if (!dir) throw new Error("usage: npx tsx bench/gpu/report.ts <dir of a bench/gpu/run.sh run>");
-const read = <T>(f: string): T | null => (existsSync(join(dir, f)) ? (JSON.parse(readFileSync(join(dir, f), "utf8")) as T) : null);
+const dirs = process.argv.slice(2);
+const dir = dirs[0];
+if (!dir) throw new Error("usage: npx tsx bench/gpu/report.ts <dir of a bench/gpu/run.sh run> [more dirs]");
+const read = <T>(f: string, d = dir): T | null => (existsSync(join(d, f)) ? (JSON.parse(readFileSync(join(d, f), "utf8")) as T) : null);
 const hf = read<{ device: string; torch: string; transformers: string; copy_bytes_per_s: number; models: Record<string, HfModel> }>("hf.json");
 const cuda = read<{ backend: string; results: Ours[] }>("ours-cuda.json");
-const webgpu = read<{ backend: string; results: Ours[] }>("ours-webgpu.json");
+const webgpuRuns = dirs.flatMap((d) => readdirSync(d).filter((f) => /^ours-webgpu.*\.json$/.test(f)).map((f) => read<{ backend: string; results: Ours[] }>(f, d)!));
+const webgpu = webgpuRuns.length ? { backend: webgpuRuns[0]!.backend, results: webgpuRuns.flatMap((r) => r.results) } : null;
 const check = read<{ results: { pass: boolean }[] }>("check.json");
 if (!hf || !cuda) throw new Error(`${dir} needs hf.json and ours-cuda.json`);
 
@@ -71,6 +73,35 @@ for (const r of rows) {
   const tok = (v: unknown) => (num(v) === undefined ? "—" : `${f(num(v)! / 1000, 1)}k tok/s`);
   const ttft = num(r.ours!.ttft_ms) === undefined ? "—" : `${f(num(r.ours!.ttft_ms), 1)} ms (${r.ours!.ttft_prompt_tokens} tokens)`;
   lines.push(`| ${r.name} | ${f(hf4k, 3)} s (${f(4096 / hf4k / 1000, 1)}k tok/s) | ${tok(o4k)} | ${f(o4k === undefined ? undefined : (4096 / hf4k) ** -1 * o4k, 2)}× | ${tok(r.ours!.prefill_tok_s_1024)} | ${tok(r.ours!.prefill_tok_s_8192)} | ${tok(r.ours!.prefill_tok_s_32768)} | ${ttft} |`);
+}
+lines.push("");
+lines.push("### The issue's targets, against these figures");
+lines.push("");
+const met = (ok: boolean) => (ok ? "met" : "**missed**");
+const big = rows.filter((r) => r.hf!.weight_bytes > 2e9);
+for (const r of big) {
+  const pct = (100 * r.hf!.floor_ms) / num(r.ours!.decode_ms_512)!;
+  lines.push(`- CUDA decode ≥ 50% of the floor (≥ 1B): ${r.name} ${f(pct, 0)}% — ${met(pct >= 50)}`);
+}
+for (const r of rows) {
+  const x = best(r.hf!, "decode_ms_per_token_512") / num(r.ours!.decode_ms_512)!;
+  lines.push(`- CUDA decode ≥ 20× HF's better dtype: ${r.name} ${f(x, 1)}× — ${met(x >= 20)}`);
+}
+for (const r of rows.filter((x) => x.name.startsWith("mamba"))) {
+  const x = num(r.ours!.prefill_tok_s_4096)! / (4096 / best(r.hf!, "prefill_s_4096"));
+  lines.push(`- Mamba prefill ≥ 50× HF eager at 4k: ${r.name} ${f(x, 1)}× — ${met(x >= 50)}`);
+}
+for (const r of rows.filter((x) => x.name.includes("llama") || x.name.includes("smollm"))) {
+  const x = num(r.ours!.prefill_tok_s_4096)! / (4096 / best(r.hf!, "prefill_s_4096"));
+  lines.push(`- Llama prefill ≥ 0.8× HF (SDPA) at 4k: ${r.name} ${f(x, 2)}× — ${met(x >= 0.8)}`);
+}
+for (const r of rows.filter((x) => x.ours!.family === "ssm")) {
+  const g = num(r.ours!.decode_ms_8192)! / num(r.ours!.decode_ms_512)!;
+  lines.push(`- SSM decode at 8k within 10% of 512: ${r.name} ${f(g)} — ${met(g <= 1.1)}`);
+}
+for (const r of rows.filter((x) => x.web && x.hf!.weight_bytes > 2e9)) {
+  const pct = (100 * r.hf!.floor_ms) / num(r.web!.decode_ms_512)!;
+  lines.push(`- WebGPU decode ≥ 30% of the floor (≥ 1B): ${r.name} ${f(pct, 0)}% — ${met(pct >= 30)}`);
 }
 lines.push("");
 lines.push("### Correctness in the same run");

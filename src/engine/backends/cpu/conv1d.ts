@@ -1,5 +1,5 @@
 import { tensor, type HostTensor } from "../../tensor.ts";
-import { dims2, expectShape } from "../../shape-check.ts";
+import { conv1dDims } from "../../op-shapes.ts";
 
 /**
  * Causal depthwise conv1d continuing from `state` (the previous kw−1 inputs per channel, oldest first):
@@ -7,11 +7,7 @@ import { dims2, expectShape } from "../../shape-check.ts";
  * Each channel is gathered once into [state ‖ x[:, c]] so the kernel loop runs over contiguous memory.
  */
 export function conv1dCausal(x: HostTensor, w: HostTensor, b: HostTensor | undefined, state: HostTensor): HostTensor {
-  const [n, d] = dims2("conv1dCausal", "x", x);
-  const [, kw] = dims2("conv1dCausal", "w", w);
-  expectShape("conv1dCausal", "w", w, [d, kw]);
-  expectShape("conv1dCausal", "state", state, [d, kw - 1]);
-  if (b) expectShape("conv1dCausal", "b", b, [d]);
+  const { n, d, kw } = conv1dDims(x, w, b, state);
   const hist = kw - 1;
   const ext = new Float32Array(hist + n);
   const out = new Float32Array(n * d);

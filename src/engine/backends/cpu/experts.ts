@@ -1,7 +1,7 @@
 import { tensor, type HostTensor } from "../../tensor.ts";
 import { siluMul } from "./elementwise.ts";
 import { gatherRows, linear, scatterAddRows } from "./linear.ts";
-import { dims2, expectShape, ShapeError } from "../../shape-check.ts";
+import { expertsDims } from "../../op-shapes.ts";
 
 /** Expert e's matrix of a stack [e, rows, cols], as a view [rows, cols]. */
 function expertMatrix(stack: HostTensor, e: number): HostTensor {
@@ -22,14 +22,7 @@ export function experts(
   indices: HostTensor,
   weights: HostTensor,
 ): HostTensor {
-  const [n, d] = dims2("experts", "x", x);
-  if (gate.shape.length !== 3 || gate.shape[2] !== d) throw new ShapeError(`experts: gate must be [e, f, ${d}], got [${gate.shape}]`);
-  const [count, f] = [gate.shape[0]!, gate.shape[1]!];
-  expectShape("experts", "up", up, [count, f, d]);
-  expectShape("experts", "down", down, [count, d, f]);
-  const [ni, k] = dims2("experts", "indices", indices);
-  if (ni !== n) throw new ShapeError(`experts: indices [${indices.shape}] do not have ${n} rows`);
-  expectShape("experts", "weights", weights, [n, k]);
+  const { n, d, experts: count, k } = expertsDims(x, gate, up, down, indices, weights);
   const out = tensor([n, d]);
   for (let e = 0; e < count; e++) {
     const rows: number[] = [];

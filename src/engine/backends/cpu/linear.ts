@@ -1,5 +1,6 @@
 import { tensor, type HostTensor } from "../../tensor.ts";
 import { dotProduct } from "./dot-product.ts";
+import { linearDims } from "../../op-shapes.ts";
 import { dims2, expectShape, ShapeError } from "../../shape-check.ts";
 
 /** Rows of x handled together, so each weight row is read once per block instead of once per row. */
@@ -11,10 +12,7 @@ const ROW_BLOCK = 4;
  * prefill), and the eight running sums keep the multiply-adds independent.
  */
 export function linear(x: HostTensor, w: HostTensor, b?: HostTensor): HostTensor {
-  const [n, k] = dims2("linear", "x", x);
-  const [m, kw] = dims2("linear", "w", w);
-  if (kw !== k) throw new ShapeError(`linear: x [${x.shape}] and w [${w.shape}] disagree on k`);
-  if (b) expectShape("linear", "b", b, [m]);
+  const { n, k, m } = linearDims(x, w, b);
   const xd = x.data;
   const wd = w.data;
   const bd = b?.data;

@@ -1,5 +1,5 @@
 import { tensor, type HostTensor } from "../../tensor.ts";
-import { dims2, expectShape } from "../../shape-check.ts";
+import { selectiveScanDims } from "../../op-shapes.ts";
 
 /**
  * Mamba-1 selective scan, sequential over tokens (O(n·d·s), state kept in f32 like the reference):
@@ -7,14 +7,7 @@ import { dims2, expectShape } from "../../shape-check.ts";
  * u, delta [n, d], A [d, s], B, C [n, s], D [d], state [d, s] → y [n, d]; state updated in place.
  */
 export function selectiveScan(u: HostTensor, delta: HostTensor, A: HostTensor, B: HostTensor, C: HostTensor, D: HostTensor, state: HostTensor): HostTensor {
-  const [n, d] = dims2("selectiveScan", "u", u);
-  const [, s] = dims2("selectiveScan", "A", A);
-  expectShape("selectiveScan", "delta", delta, [n, d]);
-  expectShape("selectiveScan", "A", A, [d, s]);
-  expectShape("selectiveScan", "B", B, [n, s]);
-  expectShape("selectiveScan", "C", C, [n, s]);
-  expectShape("selectiveScan", "D", D, [d]);
-  expectShape("selectiveScan", "state", state, [d, s]);
+  const { n, d, s } = selectiveScanDims(u, delta, A, B, C, D, state);
   const y = new Float32Array(n * d);
   const h = state.data;
   const ad = A.data;

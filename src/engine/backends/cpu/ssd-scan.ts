@@ -1,5 +1,5 @@
 import { tensor, type HostTensor } from "../../tensor.ts";
-import { dims3, expectShape, ShapeError } from "../../shape-check.ts";
+import { ssdScanDims } from "../../op-shapes.ts";
 
 /**
  * Mamba-2 SSD scan in its recurrent form, sequential over tokens (O(n·h·p·s)); on a CPU this beats the chunked
@@ -9,15 +9,7 @@ import { dims3, expectShape, ShapeError } from "../../shape-check.ts";
  * Head i reads group ⌊i / (h/g)⌋ of B and C (repeat_interleave in HF).
  */
 export function ssdScan(x: HostTensor, dt: HostTensor, A: HostTensor, B: HostTensor, C: HostTensor, D: HostTensor, state: HostTensor): HostTensor {
-  const [n, nh, p] = dims3("ssdScan", "x", x);
-  const [, g, s] = dims3("ssdScan", "B", B);
-  if (nh % g !== 0) throw new ShapeError(`ssdScan: ${g} groups do not divide ${nh} heads`);
-  expectShape("ssdScan", "dt", dt, [n, nh]);
-  expectShape("ssdScan", "A", A, [nh]);
-  expectShape("ssdScan", "B", B, [n, g, s]);
-  expectShape("ssdScan", "C", C, [n, g, s]);
-  expectShape("ssdScan", "D", D, [nh]);
-  expectShape("ssdScan", "state", state, [nh, p, s]);
+  const { n, h: nh, p, g, s } = ssdScanDims(x, dt, A, B, C, D, state);
   const headsPerGroup = nh / g;
   const y = new Float32Array(n * nh * p);
   const st = state.data;
