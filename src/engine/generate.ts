@@ -1,3 +1,4 @@
+import { DecodeBatches } from "./decode-batches.ts";
 import type { CausalLM } from "./models/causal-lm.ts";
 import type { SamplerOptions } from "./sampling.ts";
 import type { StopMatcher } from "./stop-sequences.ts";
@@ -20,12 +21,17 @@ export interface GenerateOptions {
   stop: StopMatcher;
   /** keep going past end-of-sequence tokens (benchmarks, load tests) */
   ignoreEos?: boolean;
-  /** awaited after each decode step and prefill chunk, so a server can interleave other requests and flush bytes */
+  /**
+   * awaited between prefill chunks and before each read of decode tokens (after the steps of a batch are
+   * launched), so a server can interleave other requests and flush bytes
+   */
   pause?: () => Promise<void>;
   /** prompt tokens per prefill forward call: bounds how long one call holds the thread (default 512) */
   prefillChunk?: number;
   /** the most tokens the model state holds (its KV-cache capacity); default: prompt + maxTokens */
   capacity?: number;
+  /** decode steps between two reads of sampled tokens (default: the backend's Ops.stepsPerRead); same output */
+  stepsPerRead?: number;
 }
 
 export type FinishReason = "stop" | "length";
@@ -66,8 +72,9 @@ class IncrementalDecoder {
 
 /**
  * Generates from `promptIds`: prefill forwards, then one device-resident decode step per token (the token is
- * sampled on the backend; only its id is read back),
+ * sampled on the backend; only its id is read back, in batches of the backend's stepsPerRead: DecodeBatches),
  * ending at an EOS token, a stop sequence (both "stop"), max_tokens or the context length (both "length").
+ * Tokens, text and counts do not depend on the batch size: the tokens of a batch after the end are dropped.
  * Stopping early (break out of for-await) frees everything; nothing outlives the generator.
  * @example
  *   for await (const ev of generate(model, tokenizer, ids, { maxTokens: 32, sampling: { temperature: 0 }, stop })) if (ev.type === "text") out += ev.text;
@@ -101,26 +108,29 @@ export async function* generate(
   let generated = 0;
   let finishReason: FinishReason = "length";
   let stoppedBySequence = false;
-  while (generated < budget) {
-    const next = (await ops.read(state.next.token))[0]!;
-    // GPU samplers mark a row they cannot draw from (NaN logits, or all −∞) with −1
-    if (next < 0) throw new RangeError("the model produced logits no token can be sampled from (NaN or all −Infinity)");
-    if (eos.has(next)) {
-      finishReason = "stop";
-      break;
+  const batches = new DecodeBatches(model, state, opts.stepsPerRead);
+  let first = true;
+  decode: while (generated < budget) {
+    // the first read follows prefill at once; the others come after their batch's steps and a pause
+    const batch = await batches.next(budget - generated, first ? undefined : opts.pause);
+    first = false;
+    for (const next of batch) {
+      // GPU samplers mark a row they cannot draw from (NaN logits, or all −∞) with −1
+      if (next < 0) throw new RangeError("the model produced logits no token can be sampled from (NaN or all −Infinity)");
+      if (eos.has(next)) {
+        finishReason = "stop";
+        break decode;
+      }
+      generated += 1;
+      tokenIds.push(next);
+      const { text, stopped } = opts.stop.push(decoder.push(next));
+      if (text) yield { type: "text", text };
+      if (stopped) {
+        finishReason = "stop";
+        stoppedBySequence = true;
+        break decode;
+      }
     }
-    generated += 1;
-    tokenIds.push(next);
-    const { text, stopped } = opts.stop.push(decoder.push(next));
-    if (text) yield { type: "text", text };
-    if (stopped) {
-      finishReason = "stop";
-      stoppedBySequence = true;
-      break;
-    }
-    if (generated >= budget) break;
-    model.step(state);
-    await opts.pause?.();
   }
   if (!stoppedBySequence) {
     const tail = opts.stop.flush();

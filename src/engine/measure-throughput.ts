@@ -1,10 +1,14 @@
+import { DecodeBatches } from "./decode-batches.ts";
 import type { CausalLM } from "./models/causal-lm.ts";
 
 /** Prefill and decode speed of one model at one prompt length. */
 export interface Throughput {
   prefillTokPerS: number;
   decodeTokPerS: number;
-  /** median time of one decode step, robust to a step that shared the CPU with other work */
+  /**
+   * median over read batches of a batch's time per token (one token a batch where the backend reads every
+   * step), robust to a batch that shared the CPU with other work
+   */
   decodeMsPerTok: number;
 }
 
@@ -23,31 +27,38 @@ export function benchmarkPromptIds(n: number, vocab: number): number[] {
   });
 }
 
+/** Options of measureThroughput. */
+export interface MeasureOptions {
+  /** decode steps between two reads (default: the backend's Ops.stepsPerRead), as GenerateOptions has it */
+  stepsPerRead?: number;
+}
+
 /**
- * Times one prefill of `promptTokens` fixed pseudo-random ids (through the first sampled token), then
- * `decodeSteps` greedy decode steps, each read back as the tier's generate loop does, on a fresh state. What the
- * tier reports as a card's calibration and the throughput bench tabulates.
+ * Times one prefill of `promptTokens` fixed pseudo-random ids (through the read of the first sampled token),
+ * then `decodeSteps` greedy decode steps read back as the tier's generate loop reads them (DecodeBatches: k
+ * steps per read), on a fresh state; a batch's time divided by its tokens is the per-token time. What the tier
+ * reports as a card's calibration and the throughput bench tabulates.
  * @example
  *   const { decodeTokPerS } = await measureThroughput(model, 1024, 32);
  */
-export async function measureThroughput(model: CausalLM, promptTokens: number, decodeSteps: number): Promise<Throughput> {
+export async function measureThroughput(model: CausalLM, promptTokens: number, decodeSteps: number, opts: MeasureOptions = {}): Promise<Throughput> {
   if (!(promptTokens >= 1 && decodeSteps >= 1)) throw new RangeError("measureThroughput needs at least one prompt token and one decode step");
-  const { ops } = model;
   const state = model.newState(promptTokens + decodeSteps);
-  ops.configureSampler(state.next.sampler, { temperature: 0 });
+  model.ops.configureSampler(state.next.sampler, { temperature: 0 });
   const ids = benchmarkPromptIds(promptTokens, model.facts.vocabSize);
   const t0 = performance.now();
   model.sample(model.forward(ids, state), state);
-  await ops.read(state.next.token);
+  const batches = new DecodeBatches(model, state, opts.stepsPerRead);
+  await batches.next(1);
   const prefillMs = performance.now() - t0;
-  const steps: number[] = [];
-  for (let i = 0; i < decodeSteps; i++) {
+  const perToken: number[] = [];
+  for (let left = decodeSteps; left > 0; ) {
     const t = performance.now();
-    model.step(state);
-    await ops.read(state.next.token);
-    steps.push(performance.now() - t);
+    const { length } = await batches.next(left);
+    perToken.push((performance.now() - t) / length);
+    left -= length;
   }
   // A step under the timer's resolution reads 0 ms; floor it so the rate stays finite.
-  const decodeMsPerTok = Math.max(median(steps), 1e-3);
+  const decodeMsPerTok = Math.max(median(perToken), 1e-3);
   return { prefillTokPerS: (promptTokens / Math.max(prefillMs, 1e-3)) * 1000, decodeTokPerS: 1000 / decodeMsPerTok, decodeMsPerTok };
 }

@@ -35,6 +35,13 @@ export interface Ops {
   read(t: Tensor): Promise<Float32Array>;
   /** Free and total device memory in bytes; null for the CPU (host memory). */
   memory(): { free: number; total: number } | null;
+  /**
+   * Decode steps the generate loop runs between two reads of sampled tokens: 1 reads each token as it is drawn
+   * (cpu; cuda, where a read costs microseconds), k > 1 gathers k steps' tokens on the device (copyRow) and
+   * reads them at once — for backends where one wait for the device costs more than a step (Deno's WebGPU,
+   * ~11 ms a wait: shared/STACK.md).
+   */
+  readonly stepsPerRead: number;
 
   // ── steps and state ─────────────────────────────────────────────────────────────────────────────────────
   /** Starts a forward step: activations of the step before are dead from here on (GPU arenas reset). */
@@ -52,6 +59,12 @@ export interface Ops {
   newPosition(): Tensor;
   /** pos += n, on the device. */
   advance(pos: Tensor, n: number): void;
+  /**
+   * Copies src into row `row` of dst on the device, after the work launched so far and with no read back:
+   * dst [r, …] (updated in place), src of one row's elements ([1, …] or the row's own shape), 0 ≤ row < r.
+   * The decode loop gathers each step's sampled token into a ring [k] this way (stepsPerRead).
+   */
+  copyRow(dst: Tensor, src: Tensor, row: number): void;
 
   // ── views ───────────────────────────────────────────────────────────────────────────────────────────────
   /** The same elements with another shape of equal size (no copy). */

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cpuOps } from "../../src/engine/backends/cpu/index.ts";
 import { loadCheckpoint } from "../../src/engine/checkpoint/load-checkpoint.ts";
-import { type GenerateOptions, type GenerationEvent, generate } from "../../src/engine/generate.ts";
+import { type Detokenizer, type GenerateOptions, type GenerationEvent, generate } from "../../src/engine/generate.ts";
 import { createModel } from "../../src/engine/models/registry.ts";
 import { createStopMatcher } from "../../src/engine/stop-sequences.ts";
 
@@ -117,5 +117,60 @@ describe("generate", () => {
     const { done } = await run(f, prompt, { maxTokens: 50, ignoreEos: true });
     expect(done).toMatchObject({ finishReason: "length", completionTokens: 3 });
     await expect(run(f, [...prompt, 1, 2, 3], {})).rejects.toThrow(/context/);
+  });
+});
+
+describe("generate with several decode steps per read", () => {
+  /** Every event of a generation, text and summary, in order. */
+  async function events(f: Awaited<ReturnType<typeof fixture>>, prompt: number[], opts: Partial<GenerateOptions>, tokenizer: Detokenizer = f.tokenizer) {
+    const out: GenerationEvent[] = [];
+    const options: GenerateOptions = { maxTokens: 21, sampling: { temperature: 0 }, stop: createStopMatcher([]), ...opts };
+    for await (const ev of generate(f.model, tokenizer, prompt, options)) out.push(ev);
+    return out;
+  }
+
+  it("gives the events of one step per read, with max_tokens no multiple of the batch or below it", async () => {
+    const f = await fixture("mamba2");
+    const prompt = f.ref.greedy.prompt_ids;
+    for (const maxTokens of [21, 5, 1]) {
+      const sampling = { temperature: 1, topK: 40, seed: 3 };
+      const want = await events(f, prompt, { maxTokens, sampling, ignoreEos: true, stepsPerRead: 1 });
+      for (const k of [2, 3, 8]) expect(await events(f, prompt, { maxTokens, sampling, ignoreEos: true, stepsPerRead: k })).toEqual(want);
+    }
+  });
+
+  it("ends at an end-of-sequence token inside a batch as at one step per read", async () => {
+    const f = await fixture("llama");
+    const ids = f.ref.greedy.new_ids;
+    const at = ids.findIndex((id, i) => i >= 3 && ids.indexOf(id) === i);
+    const tokenizer = { decode: f.tokenizer.decode.bind(f.tokenizer), eosTokenIds: [ids[at]!], vocabSize: f.tokenizer.vocabSize };
+    const want = await events(f, f.ref.greedy.prompt_ids, { stepsPerRead: 1 }, tokenizer);
+    expect(want.at(-1)).toMatchObject({ finishReason: "stop", completionTokens: at });
+    expect(await events(f, f.ref.greedy.prompt_ids, { stepsPerRead: 8 }, tokenizer)).toEqual(want);
+  });
+
+  it("stops at a stop sequence inside a batch as at one step per read", async () => {
+    const f = await fixture("mamba2");
+    const prompt = f.tokenizer.encode("The weather today");
+    const free = (await events(f, prompt, { ignoreEos: true })).flatMap((e) => (e.type === "text" ? [e.text] : [])).join("");
+    const stop = free.slice(6, 8);
+    const run = (k: number) => events(f, prompt, { ignoreEos: true, stop: createStopMatcher([stop]), stepsPerRead: k });
+    const want = await run(1);
+    expect(want.at(-1)).toMatchObject({ finishReason: "stop" });
+    expect(await run(8)).toEqual(want);
+  });
+
+  it("awaits the pause once before each read after the first", async () => {
+    const f = await fixture("mamba");
+    let pauses = 0;
+    const pause = async () => void (pauses += 1);
+    await events(f, [1, 2, 3], { maxTokens: 21, ignoreEos: true, pause, stepsPerRead: 8 }); // reads of 1, 8, 8 and 4 tokens
+    expect(pauses).toBe(3);
+  });
+
+  it("rejects a stepsPerRead that is not an integer ≥ 1", async () => {
+    const f = await fixture("mamba");
+    await expect(events(f, [1, 2, 3], { stepsPerRead: 0 })).rejects.toThrow(/stepsPerRead/);
+    await expect(events(f, [1, 2, 3], { stepsPerRead: 2.5 })).rejects.toThrow(/stepsPerRead/);
   });
 });

@@ -104,6 +104,38 @@ async function checkViews(): Promise<void> {
   ]);
 }
 
+/** copyRow between dispatches: each dispatch sees the rows copied before it, none copied after. */
+async function copyRowCase(ops: Ops, x: HostTensor, ring: HostTensor): Promise<[Tensor, HostTensor][]> {
+  const [g, dst, gring] = [up(x, ops), ops.zeros([4, 3]), ops.zeros([8])];
+  const cdst = cpuOps.zeros([4, 3]);
+  const cring = cpuOps.zeros([8]);
+  const pairs: [Tensor, HostTensor][] = [];
+  for (const [row, from] of [[2, 0], [0, 3], [3, 1]] as const) {
+    // the source is computed in the open pass, the copy follows it, and the next dispatch reads the copy
+    const src = ops.scale(ops.rows(g, from, 1), from + 1); // [1, 3]
+    ops.copyRow(dst, row === 0 ? ops.reshape(src, [3]) : src, row);
+    const csrc = cpuOps.scale(cpuOps.rows(x, from, 1), from + 1);
+    cpuOps.copyRow(cdst, row === 0 ? cpuOps.reshape(csrc, [3]) : csrc, row);
+    pairs.push([ops.add(dst, dst), cpuOps.add(cdst, cdst)]);
+  }
+  for (let i = 0; i < 8; i++) {
+    ops.copyRow(gring, ops.rows(up(ring, ops), i, 1), 7 - i);
+    cpuOps.copyRow(cring, cpuOps.rows(ring, i, 1), 7 - i);
+  }
+  pairs.push([dst, cdst], [gring, cring]);
+  return pairs;
+}
+
+async function checkCopyRow(): Promise<void> {
+  const next = rng(15);
+  const x = randomTensor(next, [4, 3]);
+  const ring = tensor([8, 1], Float32Array.from([5, 319, 0, 7, 11, 2, 100, 63]));
+  await report("copyRow", "rows of [4, 3] from [1, 3] and [3] sources between dispatches; a ring [8] of [1] rows", await copyRowCase(gpu, x, ring), 1e-30, 0);
+  const timed = await createWebGpuOps({ timestamps: true });
+  await report("copyRow", "the same on a context timing its passes (a copy submits there)", await copyRowCase(timed, x, ring), 1e-30, 0, timed);
+  timed.context.destroy();
+}
+
 async function checkElementwise(): Promise<void> {
   const next = rng(3);
   for (const shape of [[3, 301], [1, 7]]) {
@@ -371,6 +403,8 @@ async function checkErrors(): Promise<void> {
     throwsAs(() => gpu.add(up(x), up(tensor([4, 2]))), ShapeError, /^add: /) &&
     throwsAs(() => gpu.gatedRmsnorm(up(x), up(x), up(tensor([4])), 1e-6, 3), ShapeError, /^gatedRmsnorm: /) &&
     throwsAs(() => gpu.rows(up(x), 1, 2), ShapeError, /^rows: /) &&
+    throwsAs(() => gpu.copyRow(up(x), up(tensor([1, 4])), 2), ShapeError, /^copyRow: row 2 outside 2 rows/) &&
+    throwsAs(() => gpu.copyRow(up(x), up(tensor([1, 3])), 0), ShapeError, /^copyRow: src \[1,3\] is not one row/) &&
     throwsAs(() => gpu.ssdScan(up(tensor([1, 3, 2])), up(tensor([1, 3])), up(tensor([3])), up(tensor([1, 2, 4])), up(tensor([1, 2, 4])), up(tensor([3])), up(tensor([3, 2, 4]))), ShapeError, /^ssdScan: /));
   await exact("errors", "invalid sampler settings are a RangeError; an unconfigured slot too", () =>
     throwsAs(() => gpu.configureSampler(gpu.newSampler(), { temperature: -1 }), RangeError, /temperature/) &&
@@ -433,6 +467,7 @@ async function checkLarge(): Promise<void> {
 
 await checkCrossings();
 await checkViews();
+await checkCopyRow();
 await checkElementwise();
 await checkLinear();
 await checkEmbedding();

@@ -3,6 +3,7 @@ import { numel, tensor, type HostTensor, type StoredTensor } from "../../tensor.
 import { widenBf16, widenF16 } from "../../checkpoint/half-float.ts";
 import { attention, kvAppend, newKvCache, positionOf } from "./attention.ts";
 import { conv1dCausal } from "./conv1d.ts";
+import { copyRow } from "./copy-row.ts";
 import { add, addBias, clamp, exp, mul, scale, silu, siluMul, softmax, softplus, topk } from "./elementwise.ts";
 import { experts } from "./experts.ts";
 import { embedding, linear, sliceCols } from "./linear.ts";
@@ -44,6 +45,7 @@ const plain = {
   },
   read: (t: HostTensor) => Promise.resolve(t.data.slice()),
   memory: () => null,
+  stepsPerRead: 1,
   beginStep: () => {},
   replay: (_key: object, step: () => void) => step(),
   zeros: (shape: readonly number[]) => tensor(shape),
@@ -51,6 +53,7 @@ const plain = {
   advance(pos: HostTensor, n: number): void {
     pos.data[0] = positionOf("advance", pos) + n;
   },
+  copyRow,
   reshape,
   rows,
   linear,

@@ -6,8 +6,10 @@
 import type { BackendName, KvCache, Ops, SamplerSlot } from "../../ops.ts";
 import { createSampler, type SamplerOptions } from "../../sampling.ts";
 import { BackendMismatchError, dims2, dims3, expectShape, ShapeError } from "../../shape-check.ts";
+import { conv1dDims, expertsDims, linearDims, selectiveScanDims, ssdScanDims } from "../../op-shapes.ts";
 import { numel, type StoredTensor, type Tensor } from "../../tensor.ts";
 import { widenBf16, widenF16 } from "../../checkpoint/half-float.ts";
+import { copyRowSpan } from "../cpu/copy-row.ts";
 import { CudaError, type CudaLibrary, openCudaLibrary } from "./cuda-library.ts";
 import { DeviceMemory } from "./device-memory.ts";
 
@@ -158,6 +160,8 @@ export function createCudaOps(options: { library?: string; device?: number } = {
       check("read", call.sy_download(out, c.ptr, out.byteLength));
       return Promise.resolve(out);
     },
+    // a read is a synchronous copy of microseconds: the decode loop reads every token
+    stepsPerRead: 1,
 
     beginStep: () => mem.reset(),
     replay(key: object, step: () => void): void {
@@ -191,6 +195,12 @@ export function createCudaOps(options: { library?: string; device?: number } = {
     advance(pos: Tensor, n: number): void {
       check("advance", call.sy_advance(position("advance", pos).ptr, n));
     },
+    copyRow(dst: Tensor, src: Tensor, row: number): void {
+      const { start, length } = copyRowSpan(dst, src, row);
+      const bytes = length * 4;
+      // one row of `bytes` as a 2-D copy of height 1: a device-to-device copy on the stream, capturable
+      check("copyRow", call.sy_copy2d(dev("copyRow", dst).ptr + start * 4, bytes, dev("copyRow", src).ptr, bytes, bytes, 1));
+    },
 
     reshape(x: Tensor, shape: readonly number[]): Tensor {
       const c = dev("reshape", x, [F32, F16, BF16]);
@@ -208,10 +218,7 @@ export function createCudaOps(options: { library?: string; device?: number } = {
     },
 
     linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
-      const [n, k] = dims2("linear", "x", x);
-      const [m, kw] = dims2("linear", "w", w);
-      if (kw !== k) throw new ShapeError(`linear: x [${x.shape}] and w [${w.shape}] disagree on k`);
-      if (b) expectShape("linear", "b", b, [m]);
+      const { n, k, m } = linearDims(x, w, b);
       const xt = dev("linear", x);
       const wt = dev("linear", w, [F32, F16, BF16]);
       const y = stepTensor([n, m], "linear");
@@ -284,14 +291,7 @@ export function createCudaOps(options: { library?: string; device?: number } = {
       return { values, indices };
     },
     experts(x: Tensor, gate: Tensor, up: Tensor, down: Tensor, indices: Tensor, weights: Tensor): Tensor {
-      const [n, d] = dims2("experts", "x", x);
-      if (gate.shape.length !== 3 || gate.shape[2] !== d) throw new ShapeError(`experts: gate must be [e, f, ${d}], got [${gate.shape}]`);
-      const [count, f] = [gate.shape[0]!, gate.shape[1]!];
-      expectShape("experts", "up", up, [count, f, d]);
-      expectShape("experts", "down", down, [count, d, f]);
-      const [ni, k] = dims2("experts", "indices", indices);
-      if (ni !== n) throw new ShapeError(`experts: indices [${indices.shape}] do not have ${n} rows`);
-      expectShape("experts", "weights", weights, [n, k]);
+      const { n, d, experts: count, f, k } = expertsDims(x, gate, up, down, indices, weights);
       const all = [F32, F16, BF16] as const;
       const g = dev("experts", gate, all);
       if (dev("experts", up, all).dtype !== g.dtype || dev("experts", down, all).dtype !== g.dtype) throw new ShapeError("experts: gate, up and down differ in dtype");
@@ -306,40 +306,21 @@ export function createCudaOps(options: { library?: string; device?: number } = {
     },
 
     conv1dCausal(x: Tensor, w: Tensor, b: Tensor | undefined, state: Tensor): Tensor {
-      const [n, d] = dims2("conv1dCausal", "x", x);
-      const [dw, kw] = dims2("conv1dCausal", "w", w);
-      if (dw !== d) throw new ShapeError(`conv1dCausal: w [${w.shape}] does not have ${d} channels`);
-      if (b) expectShape("conv1dCausal", "b", b, [d]);
-      expectShape("conv1dCausal", "state", state, [d, kw - 1]);
+      const { n, d, kw } = conv1dDims(x, w, b, state);
       const y = stepTensor([n, d], "conv1dCausal");
       const bias = b ? dev("conv1dCausal", b).ptr : 0;
       check("conv1dCausal", call.conv1d_causal_f32(dev("conv1dCausal", x).ptr, dev("conv1dCausal", w).ptr, bias, dev("conv1dCausal", state).ptr, y.ptr, n, d, kw, stream));
       return y;
     },
     selectiveScan(u: Tensor, delta: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor): Tensor {
-      const [n, d] = dims2("selectiveScan", "u", u);
-      const [, s] = dims2("selectiveScan", "A", A);
-      expectShape("selectiveScan", "delta", delta, [n, d]);
-      expectShape("selectiveScan", "A", A, [d, s]);
-      expectShape("selectiveScan", "B", B, [n, s]);
-      expectShape("selectiveScan", "C", C, [n, s]);
-      expectShape("selectiveScan", "D", D, [d]);
-      expectShape("selectiveScan", "state", state, [d, s]);
+      const { n, d, s } = selectiveScanDims(u, delta, A, B, C, D, state);
       const y = stepTensor([n, d], "selectiveScan");
       const p = (t: Tensor) => dev("selectiveScan", t).ptr;
       check("selectiveScan", call.selective_state_update_f32(p(u), p(delta), p(A), p(B), p(C), p(D), p(state), y.ptr, n, d, s, stream));
       return y;
     },
     ssdScan(x: Tensor, dt: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor): Tensor {
-      const [n, h, pd] = dims3("ssdScan", "x", x);
-      const [, g, s] = dims3("ssdScan", "B", B);
-      expectShape("ssdScan", "dt", dt, [n, h]);
-      expectShape("ssdScan", "A", A, [h]);
-      expectShape("ssdScan", "B", B, [n, g, s]);
-      expectShape("ssdScan", "C", C, [n, g, s]);
-      expectShape("ssdScan", "D", D, [h]);
-      expectShape("ssdScan", "state", state, [h, pd, s]);
-      if (h % g !== 0) throw new ShapeError(`ssdScan: ${h} heads do not split into ${g} groups`);
+      const { n, h, p: pd, g, s } = ssdScanDims(x, dt, A, B, C, D, state);
       const y = stepTensor([n, h * pd], "ssdScan");
       const p = (t: Tensor) => dev("ssdScan", t).ptr;
       check("ssdScan", call.ssd_state_update_f32(p(x), p(dt), p(A), p(B), p(C), p(D), p(state), y.ptr, n, h, pd, s, g, stream));

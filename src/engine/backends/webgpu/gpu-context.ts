@@ -105,8 +105,8 @@ export interface GpuContextOptions {
 
 /**
  * One WebGPU device plus the kernels compiled on it. Dispatches are recorded into one open compute pass
- * (WebGPU orders dispatches and makes each one's writes visible to the next) and submitted on `flush`, `read`,
- * `write` or a full uniform ring.
+ * (WebGPU orders dispatches and makes each one's writes visible to the next), buffer copies between passes of
+ * the same encoder, and all of it submitted on `flush`, `read`, `write` or a full uniform ring.
  */
 export class GpuContext {
   private readonly pipelines = new Map<string, GpuComputePipeline>();
@@ -316,11 +316,8 @@ export class GpuContext {
     const view = new DataView(this.ringData, offset, UNIFORM_SLOT);
     params.forEach((f, i) => (typeof f === "number" ? view.setUint32(i * 4, f, true) : view.setFloat32(i * 4, f.f32, true)));
     if (!this.pass) {
-      // validation errors (a bad binding, a grid too large) surface at the next read or finish, not as garbage
-      this.device.pushErrorScope("validation");
-      this.encoder = this.device.createCommandEncoder();
       const ts = this.timestamps;
-      this.pass = this.encoder.beginComputePass(
+      this.pass = this.openEncoder().beginComputePass(
         ts ? { timestampWrites: { querySet: ts.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : undefined,
       );
     }
@@ -341,6 +338,31 @@ export class GpuContext {
     this.pass.dispatchWorkgroups(groups[0]!, groups[1] ?? 1, groups[2] ?? 1);
   }
 
+  /** The command encoder of the batch being recorded, opened (with its error scope) by the first command. */
+  private openEncoder(): GpuCommandEncoder {
+    if (!this.encoder) {
+      // validation errors (a bad binding, a grid too large) surface at the next read or finish, not as garbage
+      this.device.pushErrorScope("validation");
+      this.encoder = this.device.createCommandEncoder();
+    }
+    return this.encoder;
+  }
+
+  /**
+   * Records a copy of `bytes` bytes from src to `dstByteOffset` bytes into dst, ordered after the dispatches
+   * recorded so far, without submitting: the open compute pass ends here and the next dispatch opens another in
+   * the same encoder (a copy cannot sit inside a compute pass). With timestamps on, the batch is submitted
+   * instead, so that every pass keeps its own begin/end pair.
+   */
+  copy(src: GpuTensor, dst: GpuTensor, dstByteOffset: number, bytes: number): void {
+    if (bytes <= 0) return;
+    const record = (encoder: GpuCommandEncoder) => encoder.copyBufferToBuffer(src.buffer, src.offset, dst.buffer, dst.offset + dstByteOffset, bytes);
+    if (this.timestamps) return this.flush(record);
+    this.pass?.end();
+    this.pass = null;
+    record(this.openEncoder());
+  }
+
   /** A 2-D grid covering `count` workgroups (x up to the per-dimension limit, then rows of y). */
   grid(count: number): [number, number] {
     const max = this.device.limits.maxComputeWorkgroupsPerDimension;
@@ -349,12 +371,12 @@ export class GpuContext {
 
   /** Whether work has been recorded and not yet submitted. */
   get pending(): boolean {
-    return this.pass !== null;
+    return this.encoder !== null;
   }
 
   /** Submits everything recorded so far, with the commands `after` appends behind it (always submitted). */
   flush(after?: (encoder: GpuCommandEncoder) => void): void {
-    if (!this.pass || !this.encoder) {
+    if (!this.encoder) {
       if (after) {
         const encoder = this.device.createCommandEncoder();
         after(encoder);
@@ -362,7 +384,7 @@ export class GpuContext {
       }
       return;
     }
-    this.pass.end();
+    this.pass?.end();
     after?.(this.encoder);
     if (this.timestamps) {
       this.encoder.resolveQuerySet(this.timestamps.set, 0, 2, this.timestamps.resolve, 0);
@@ -370,7 +392,7 @@ export class GpuContext {
       this.encoder.copyBufferToBuffer(this.timestamps.resolve, 0, read, 0, 16);
       this.passTimes.push(read);
     }
-    this.device.queue.writeBuffer(this.ring, 0, new Uint8Array(this.ringData, 0, this.ringUsed * UNIFORM_SLOT));
+    if (this.ringUsed > 0) this.device.queue.writeBuffer(this.ring, 0, new Uint8Array(this.ringData, 0, this.ringUsed * UNIFORM_SLOT));
     this.ringUsed = 0;
     this.device.queue.submit([this.encoder.finish()]);
     this.errors.push(this.device.popErrorScope().then((e) => (e ? `WebGPU rejected a dispatch: ${e.message}` : null)));

@@ -9,6 +9,7 @@
 import { widenBf16, widenF16 } from "../../checkpoint/half-float.ts";
 import type { BackendName, KvCache, Ops, SamplerSlot } from "../../ops.ts";
 import { createSampler, type SamplerOptions } from "../../sampling.ts";
+import { copyRowSpan } from "../cpu/copy-row.ts";
 import { BackendMismatchError, ShapeError } from "../../shape-check.ts";
 import { numel, type StoredTensor, type Tensor } from "../../tensor.ts";
 import { attention, type GpuKvCache, kvAppend, newKvCache } from "./attention.ts";
@@ -37,6 +38,15 @@ export interface WebGpuOps extends Ops {
   /** bytes the step pool holds (the largest step's activations so far) */
   stepBytes(): number;
 }
+
+/**
+ * Decode steps between two token reads. Every wait for the device costs ~11 ms in Deno's WebGPU, on the H200
+ * and on lavapipe alike (shared/STACK.md), so a read per token caps decode near 88 tokens/s; 8 steps per wait
+ * leave ~1.4 ms of it a token. On lavapipe (bench/webgpu-lookahead.ts, docs/benchmarks.md) 8 takes nearly all
+ * of the gain — 16 read 2–10% faster across runs, about the noise of a shared 2-core machine — while text still
+ * streams in bursts of 8 and a generation that ends inside a batch runs at most 7 steps it does not use.
+ */
+const STEPS_PER_READ = 8;
 
 const F32: readonly GpuDtype[] = ["f32"];
 const ANY: readonly GpuDtype[] = ["f32", "f16", "bf16"];
@@ -117,6 +127,7 @@ export async function createWebGpuOps(options: GpuContextOptions = {}): Promise<
     },
     /** WebGPU does not report device memory: null, as for the CPU (no up-front fit check). */
     memory: () => null,
+    stepsPerRead: STEPS_PER_READ,
 
     beginStep: () => pool.reset(),
     // WebGPU has no command replay for compute: the step records again, into the same open pass and pool slots.
@@ -124,6 +135,10 @@ export async function createWebGpuOps(options: GpuContextOptions = {}): Promise<
     zeros: (shape: readonly number[]) => gpu.empty(shape),
     newPosition: () => gpu.empty([1]),
     advance: (pos: Tensor, n: number) => advance(gpu, dev("advance", pos), n),
+    copyRow(dst: Tensor, src: Tensor, row: number): void {
+      const { start, length } = copyRowSpan(dst, src, row);
+      gpu.copy(dev("copyRow", src), dev("copyRow", dst), start * 4, length * 4);
+    },
 
     reshape(x: Tensor, shape: readonly number[]): Tensor {
       const g = dev("reshape", x, ANY);
