@@ -3,7 +3,7 @@
  * returns the sizes its kernels need, or throws a ShapeError naming the op and the argument.
  */
 import { dims2, dims3, expectShape, ShapeError } from "./shape-check.ts";
-import type { Tensor } from "./tensor.ts";
+import { numel, type Tensor } from "./tensor.ts";
 
 /** linear: x [n, k], w [m, k], b [m] → { n, k, m } */
 export function linearDims(x: Tensor, w: Tensor, b?: Tensor): { n: number; k: number; m: number } {
@@ -62,4 +62,17 @@ export function expertsDims(x: Tensor, gate: Tensor, up: Tensor, down: Tensor, i
   if (ni !== n) throw new ShapeError(`experts: indices [${indices.shape}] do not have ${n} rows`);
   expectShape("experts", "weights", weights, [n, k]);
   return { n, d, experts, f, k };
+}
+
+/**
+ * Where Ops.copyRow writes: the first element of row `row` of dst [r, …] and the row's length, once src is
+ * checked to hold exactly one row. Every backend checks with this, so a bad call fails the same way everywhere.
+ */
+export function copyRowSpan(dst: Tensor, src: Tensor, row: number): { start: number; length: number } {
+  if (dst.shape.length < 1) throw new ShapeError("copyRow: dst must have rows, got a scalar");
+  const rows = dst.shape[0]!;
+  if (!Number.isInteger(row) || row < 0 || row >= rows) throw new ShapeError(`copyRow: row ${row} outside ${rows} rows`);
+  const length = numel(dst.shape.slice(1));
+  if (numel(src.shape) !== length) throw new ShapeError(`copyRow: src [${src.shape}] is not one row of dst [${dst.shape}]`);
+  return { start: row * length, length };
 }

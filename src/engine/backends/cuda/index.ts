@@ -6,10 +6,9 @@
 import type { BackendName, KvCache, Ops, SamplerSlot } from "../../ops.ts";
 import { createSampler, type SamplerOptions } from "../../sampling.ts";
 import { BackendMismatchError, dims2, dims3, expectShape, ShapeError } from "../../shape-check.ts";
-import { conv1dDims, expertsDims, linearDims, selectiveScanDims, ssdScanDims } from "../../op-shapes.ts";
+import { conv1dDims, copyRowSpan, expertsDims, linearDims, selectiveScanDims, ssdScanDims } from "../../op-shapes.ts";
 import { numel, type StoredTensor, type Tensor } from "../../tensor.ts";
 import { widenBf16, widenF16 } from "../../checkpoint/half-float.ts";
-import { copyRowSpan } from "../cpu/copy-row.ts";
 import { CudaError, type CudaLibrary, openCudaLibrary } from "./cuda-library.ts";
 import { DeviceMemory } from "./device-memory.ts";
 

@@ -9,7 +9,7 @@
 import { widenBf16, widenF16 } from "../../checkpoint/half-float.ts";
 import type { BackendName, KvCache, Ops, SamplerSlot } from "../../ops.ts";
 import { createSampler, type SamplerOptions } from "../../sampling.ts";
-import { copyRowSpan } from "../cpu/copy-row.ts";
+import { copyRowSpan } from "../../op-shapes.ts";
 import { BackendMismatchError, ShapeError } from "../../shape-check.ts";
 import { numel, type StoredTensor, type Tensor } from "../../tensor.ts";
 import { attention, type GpuKvCache, kvAppend, newKvCache } from "./attention.ts";
