@@ -3,18 +3,23 @@ import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { AsyncDatabase } from "./queries-library.ts";
 import type { Database } from "./database.ts";
+import type { KeyLimits } from "../routing/rate-allowance.ts";
 import { ApiScopeSchema, type ApiKeyRecord, type ApiScope } from "./records.ts";
 import { apiKeys } from "./schema.ts";
 
 const ScopesJson = z.array(ApiScopeSchema);
 
-/** Inserts a key by its hash, or replaces the one with the same id. */
+/**
+ * Inserts a key by its hash, or replaces the one with the same id. Without `limits` a replaced key keeps
+ * its limits (re-seeding the dev key does not lift limits an operator set).
+ */
 export function upsertApiKey(
   db: AsyncDatabase,
-  key: { id: string; hash: string; name: string; scopes: ApiScope[] },
+  key: { id: string; hash: string; name: string; scopes: ApiScope[]; limits?: KeyLimits },
   now: number,
 ) {
-  const values = { ...key, scopes: JSON.stringify(key.scopes), createdAt: now, revokedAt: null };
+  const { limits, ...rest } = key;
+  const values = { ...rest, ...limits, scopes: JSON.stringify(key.scopes), createdAt: now, revokedAt: null };
   const { id: _id, createdAt: _c, ...set } = values;
   return db.insert(apiKeys).values(values).onConflictDoUpdate({ target: apiKeys.id, set });
 }
@@ -46,11 +51,18 @@ export async function revokeApiKey(db: Database, id: string, now: number): Promi
   return { ...key, revokedAt: now };
 }
 
+/** Sets a key's limits; null when there is no such key. */
+export async function setApiKeyLimits(db: Database, id: string, limits: KeyLimits): Promise<ApiKeyRecord | null> {
+  const row = await db.update(apiKeys).set(limits).where(eq(apiKeys.id, id)).returning().get();
+  return row ? keyFromRow(row) : null;
+}
+
 function keyFromRow(r: typeof apiKeys.$inferSelect): ApiKeyRecord {
   return {
     id: r.id,
     name: r.name,
     scopes: ScopesJson.parse(JSON.parse(r.scopes)),
+    limits: { requestsPerMinute: r.requestsPerMinute, tokensPerMinute: r.tokensPerMinute },
     createdAt: r.createdAt,
     revokedAt: r.revokedAt,
   };

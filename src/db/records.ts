@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { FlagsPatchSchema } from "../routing/flags.ts";
 import { ModelCardSchema } from "../routing/model-card.ts";
+import type { KeyLimits } from "../routing/rate-allowance.ts";
 
 const idSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:/-]+$/);
 
@@ -92,6 +93,8 @@ export interface ApiKeyRecord {
   id: string;
   name: string;
   scopes: ApiScope[];
+  /** requests and tokens per minute (null = unlimited), enforced by src/edge/rate-limit/ */
+  limits: KeyLimits;
   createdAt: number;
   revokedAt: number | null;
 }

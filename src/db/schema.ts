@@ -79,6 +79,10 @@ export const apiKeys = sqliteTable("api_keys", {
   name: text("name").notNull(),
   /** JSON array of scopes (ApiScopeSchema in src/db/records.ts) */
   scopes: text("scopes").notNull(),
+  /** requests per minute this key may make (src/routing/rate-allowance.ts); null = unlimited */
+  requestsPerMinute: integer("requests_per_minute"),
+  /** prompt plus completion tokens per minute; null = unlimited */
+  tokensPerMinute: integer("tokens_per_minute"),
   createdAt: integer("created_at").notNull(),
   revokedAt: integer("revoked_at"),
 });
@@ -109,7 +113,8 @@ export const decisions = sqliteTable(
     /**
      * routed | ok | upstream_error (a 4xx passed through) | upstream_unavailable (502, no byte sent) |
      * upstream_broken (the stream broke after its first byte: the client got an error event, then [DONE]) |
-     * client_disconnected (the client left before the end); older rows may say incomplete
+     * client_disconnected (the client left before the end) | rate_limited (429: the key was over a limit,
+     * nothing was sent upstream); older rows may say incomplete
      */
     status: text("status").notNull(),
     /** the HTTP status the client got */

@@ -1,8 +1,11 @@
 import type { ApiKeyRecord } from "../db/records.ts";
+import type { KeyRateLimiter } from "./rate-limit/key-rate-limiter.ts";
 
-/** Worker bindings: D1, the admin token, and the upstream secrets named by `upstreams.secret_name`. */
+/** Worker bindings: D1, the rate limiter, the admin token, and the upstream secrets named by `upstreams.secret_name`. */
 export interface Bindings {
   DB: D1Database;
+  /** one KeyRateLimiter Durable Object per API key id (wrangler.toml durable_objects) */
+  KEY_LIMITER: DurableObjectNamespace<KeyRateLimiter>;
   /** bearer token for /admin; when unset, /admin answers 403 admin_disabled */
   ADMIN_TOKEN?: string;
   /** "development" adds error details to 500 bodies; wrangler.toml's default is "production" */

@@ -21,7 +21,8 @@ export type DecisionStatus =
   | "upstream_error"
   | "upstream_unavailable"
   | "upstream_broken"
-  | "client_disconnected";
+  | "client_disconnected"
+  | "rate_limited";
 
 /** What a decision row records beyond the plan. */
 export interface DecisionFacts {

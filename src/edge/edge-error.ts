@@ -19,6 +19,7 @@ export const ERROR_TABLE = {
   not_found: { status: 404, type: "not_found_error" },
   conflict: { status: 409, type: "invalid_request_error" },
   payload_too_large: { status: 413, type: "invalid_request_error" },
+  rate_limit_exceeded: { status: 429, type: "rate_limit_error" },
   prompt_too_large: { status: 413, type: "invalid_request_error" },
   upstream_unavailable: { status: 502, type: "upstream_error" },
   upstream_stream_broken: { status: 502, type: "upstream_error" },

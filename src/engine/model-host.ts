@@ -5,7 +5,9 @@ import { loadCheckpoint } from "./checkpoint/load-checkpoint.ts";
 import type { TextTokenizer } from "./checkpoint/tokenizer.ts";
 import { measureThroughput } from "./measure-throughput.ts";
 import type { CausalLM } from "./models/causal-lm.ts";
+import { ModelConfigError } from "./models/config-reader.ts";
 import { createModel } from "./models/registry.ts";
+import { ModelWeightsError } from "./models/weight-loader.ts";
 import type { BackendName, Ops } from "./ops.ts";
 import type { TensorStore } from "./checkpoint/tensor-store.ts";
 
@@ -81,10 +83,25 @@ async function readOverrides(dir: string): Promise<Partial<ModelCard>> {
 }
 
 /**
+ * Runs `build`, putting the model directory in front of a config or weights error: the graph knows only
+ * "config.json" and tensor names, and a tier serving several models must say which one is broken.
+ */
+function inModelDir<T>(dir: string, build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    if (err instanceof ModelConfigError) throw new ModelConfigError(`${dir}: ${err.message}`, { cause: err });
+    if (err instanceof ModelWeightsError) throw new ModelWeightsError(`${dir}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
+/**
  * Loads a Hugging Face model directory onto `ops`: checkpoint, graph, tokenizer and card. The id is the
  * directory name unless switchyard-card.json names it. The card's bytesPerParam follows the dtype the backend
  * computes from (4 for f32; 2 for f16/bf16 on GPU backends). A model whose weights do not fit in the device
- * memory left is refused before any upload (DeviceMemoryError). Self-hosted, so prices default to 0; without a
+ * memory left is refused before any upload (DeviceMemoryError), and so is one holding a NaN or Inf weight
+ * (CheckpointError naming the file and the tensor). Config and weight errors name the directory. Self-hosted, so prices default to 0; without a
  * stated date the card uses config.json's modification date.
  * @example
  *   const host = await loadModelHost(".switchyard/models/demo-mamba", cpuOps);
@@ -98,7 +115,7 @@ export async function loadModelHost(dir: string, ops: Ops): Promise<ModelHost> {
       `${dir}: the weights need ${serving.weightBytes} bytes of ${ops.name} device memory; ${memory.free} of ${memory.total} are free`,
     );
   }
-  const model = createModel({ config: checkpoint.config, tensors: checkpoint.tensors }, ops);
+  const model = inModelDir(dir, () => createModel({ config: checkpoint.config, tensors: checkpoint.tensors }, ops));
   const overrides = await readOverrides(dir);
   const modified = (await stat(join(dir, "config.json"))).mtime.toISOString().slice(0, 10);
   const f = model.facts;

@@ -129,4 +129,16 @@ describe("edge through the openai client", () => {
       await edge.admin("PUT", "/models/bench-llama", { ...model("bench-llama"), upstream: "a" });
     }
   });
+
+  it("raises a key's request over its limit as a RateLimitError carrying Retry-After", async () => {
+    const { key } = (await edge.admin("POST", "/keys", { name: "e2e-limited", limits: { requestsPerMinute: 1 } })) as { key: string };
+    const limited = new OpenAI({ baseURL: `${edge.url}/v1`, apiKey: key, timeout: 15_000, maxRetries: 0 });
+    await limited.chat.completions.create({ model: "auto", messages });
+    const err = await limited.chat.completions.create({ model: "auto", messages }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(err).toMatchObject({ status: 429, code: "rate_limit_exceeded", type: "rate_limit_error" });
+    expect(Number((err as InstanceType<typeof OpenAI.RateLimitError>).headers?.get("retry-after"))).toBeGreaterThan(0);
+    // The shared key of the other tests is not held back by this one.
+    expect((await client.chat.completions.create({ model: "auto", messages })).choices).toHaveLength(1);
+  });
 });

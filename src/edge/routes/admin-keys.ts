@@ -1,12 +1,14 @@
 /**
  * Admin API keys: GET /admin/keys, GET /admin/keys/:id, POST /admin/keys (the key is in the answer, once),
- * DELETE /admin/keys/:id (revokes; the row stays so decisions keep their key id).
+ * PUT /admin/keys/:id/limits (requests and tokens per minute), DELETE /admin/keys/:id (revokes; the row
+ * stays so decisions keep their key id).
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import { openDatabase } from "../../db/database.ts";
-import { getApiKey, listApiKeys, revokeApiKey, upsertApiKey } from "../../db/queries-keys.ts";
+import { getApiKey, listApiKeys, revokeApiKey, setApiKeyLimits, upsertApiKey } from "../../db/queries-keys.ts";
 import { ApiScopeSchema, DEFAULT_SCOPES } from "../../db/records.ts";
+import { KeyLimitsSchema, UNLIMITED } from "../../routing/rate-allowance.ts";
 import type { AppEnv } from "../app-env.ts";
 import { newApiKey } from "../api-key-format.ts";
 import { EdgeError } from "../edge-error.ts";
@@ -19,6 +21,7 @@ export const NewKeySchema = z
   .object({
     name: z.string().min(1).max(128),
     scopes: z.array(ApiScopeSchema).min(1).transform((s) => [...new Set(s)]).default([...DEFAULT_SCOPES]),
+    limits: KeyLimitsSchema.default(UNLIMITED),
   })
   .strict();
 
@@ -37,7 +40,16 @@ export function adminKeyRoutes(): Hono<AppEnv> {
     const id = `key_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
     const now = Date.now();
     await upsertApiKey(openDatabase(c.env.DB), { id, hash: await sha256Hex(secret), ...body }, now);
-    return c.json({ id, name: body.name, scopes: body.scopes, createdAt: now, revokedAt: null, key: secret }, 201);
+    const { name, scopes, limits } = body;
+    return c.json({ id, name, scopes, limits, createdAt: now, revokedAt: null, key: secret }, 201);
+  });
+  // A limit left out of the body is lifted (null): the body states the key's limits whole.
+  app.put("/keys/:id/limits", async (c) => {
+    const limits = await parseJsonBody(c, KeyLimitsSchema);
+    const key = await setApiKeyLimits(openDatabase(c.env.DB), c.req.param("id"), limits);
+    if (!key) throw new EdgeError("not_found", `no key "${c.req.param("id")}"`);
+    invalidateApiKeys();
+    return c.json(key);
   });
   app.delete("/keys/:id", async (c) => {
     const key = await revokeApiKey(openDatabase(c.env.DB), c.req.param("id"), Date.now());

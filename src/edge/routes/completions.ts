@@ -7,6 +7,7 @@ import { EdgeError, errorBody } from "../edge-error.ts";
 import { apiKeyAuth } from "../middleware/api-key-auth.ts";
 import { ChatRequestSchema, CompletionRequestSchema } from "../openai-request.ts";
 import { planRequest } from "../plan-request.ts";
+import { chargeCompletion, takeAllowance } from "../rate-limit/key-allowance.ts";
 import { parseJsonBody } from "../request-body.ts";
 import { BreakerBoard } from "../upstream/breaker-board.ts";
 import { guardStream } from "../upstream/guarded-stream.ts";
@@ -38,6 +39,12 @@ async function complete(
   const body: z.infer<typeof schema> = await parseJsonBody(c, schema);
   const override = parseTimeoutsHeader(c.req.header(TIMEOUTS_HEADER));
   const { prompt, plan } = await planRequest(c, body);
+  const facts: Facts = { endpoint, requestedModel: body.model, stream: body.stream === true, prompt, plan };
+  const refusal = await takeAllowance(c, prompt.promptTokens);
+  if (refusal) {
+    logDecision(c, decisionRow(c, { ...facts, ...unserved([]), status: "rate_limited", httpStatus: 429, error: refusal.message }));
+    throw refusal;
+  }
   const { routing: _routing, ...forward } = body;
   const breakers = await BreakerBoard.load(c);
   const outcome = await proxyRequest({
@@ -48,7 +55,6 @@ async function complete(
     override,
     breakers,
   });
-  const facts: Facts = { endpoint, requestedModel: body.model, stream: body.stream === true, prompt, plan };
 
   if (!outcome.ok) {
     // The client learns how each attempt failed in general terms; which upstream, and the details, stay in the row.
@@ -67,6 +73,7 @@ async function complete(
   if (answer.kind === "json") {
     headers.set("content-type", answer.contentType);
     const failedUpstream = answer.status >= 400;
+    if (!failedUpstream) chargeCompletion(c, completionTokens(answer.usage.tokensOut, prompt.maxTokens));
     logDecision(
       c,
       decisionRow(c, {
@@ -95,6 +102,7 @@ async function complete(
     c,
     guarded.end.then((end) => {
       if (end.fault) breakers.failed(target.upstream.id, end.fault.detail, null);
+      chargeCompletion(c, completionTokens(end.usage.tokensOut, prompt.maxTokens));
       return decisionRow(c, {
         ...facts,
         ...served,
@@ -109,6 +117,11 @@ async function complete(
     }),
   );
   return new Response(guarded.body, { status: answer.status, headers });
+}
+
+// An upstream that reports no usage is charged the most it may have produced: the request's max_tokens.
+function completionTokens(reported: number | null, maxTokens: number): number {
+  return reported ?? maxTokens;
 }
 
 function unserved(attempts: DecisionFacts["attempts"]) {

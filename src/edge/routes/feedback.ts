@@ -7,6 +7,7 @@ import type { AppEnv } from "../app-env.ts";
 import { flushDecisions, isBuffered } from "../decision-batch.ts";
 import { EdgeError } from "../edge-error.ts";
 import { apiKeyAuth } from "../middleware/api-key-auth.ts";
+import { requestAllowance } from "../middleware/request-allowance.ts";
 import { parseJsonBody } from "../request-body.ts";
 
 /** POST /v1/feedback body: exactly one of score and loss. */
@@ -26,7 +27,7 @@ export const FeedbackSchema = z
 /** The feedback endpoint, mounted under /v1. */
 export function feedbackRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.post("/feedback", apiKeyAuth("feedback"), async (c) => {
+  app.post("/feedback", apiKeyAuth("feedback"), requestAllowance(), async (c) => {
     const body = await parseJsonBody(c, FeedbackSchema);
     const db = openDatabase(c.env.DB);
     // A decision made a moment ago may still wait in this isolate's write buffer.

@@ -5,12 +5,13 @@ import type { ModelCard } from "../../routing/model-card.ts";
 import type { AppEnv } from "../app-env.ts";
 import { getLibrary } from "../library-cache.ts";
 import { apiKeyAuth } from "../middleware/api-key-auth.ts";
+import { requestAllowance } from "../middleware/request-allowance.ts";
 import { DEFAULT_POLICY } from "../routing-plan.ts";
 
 /** The models endpoint, mounted under /v1. */
 export function modelRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get("/models", apiKeyAuth("models"), async (c) => {
+  app.get("/models", apiKeyAuth("models"), requestAllowance(), async (c) => {
     const library = await getLibrary(c);
     const servable = library.models.filter((m) => m.enabled && library.upstreams.get(m.upstream)?.enabled);
     const routers = ["auto", ...[...library.policies.keys()].filter((p) => p !== DEFAULT_POLICY).map((p) => `auto:${p}`)];

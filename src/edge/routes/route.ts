@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { decisionRow, logDecision } from "../decision-log.ts";
 import { apiKeyAuth } from "../middleware/api-key-auth.ts";
+import { requestAllowance } from "../middleware/request-allowance.ts";
 import { RouteRequestSchema } from "../openai-request.ts";
 import { planRequest } from "../plan-request.ts";
 import { parseJsonBody } from "../request-body.ts";
@@ -13,7 +14,7 @@ import { MAX_CANDIDATES } from "../upstream/upstream-proxy.ts";
 /** The route endpoint, mounted under /v1. */
 export function routeRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.post("/route", apiKeyAuth("route"), async (c) => {
+  app.post("/route", apiKeyAuth("route"), requestAllowance(), async (c) => {
     const body = await parseJsonBody(c, RouteRequestSchema);
     const { prompt, plan } = await planRequest(c, body);
     const breakers = await BreakerBoard.load(c);

@@ -2,14 +2,18 @@ import { open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { HostTensor, StoredTensor } from "../tensor.ts";
 import { CheckpointError } from "./checkpoint-error.ts";
+import { firstNonFinite } from "./finite-weights.ts";
 import { parsePythonJson } from "./python-json.ts";
 import { parseSafetensors, type SafetensorsFile } from "./safetensors.ts";
 
-/** Named weights of a checkpoint, decoded to f32 on first use. */
+/** Named weights of a checkpoint, decoded to f32 on first use; a tensor holding NaN or Inf is refused. */
 export interface TensorStore {
   names(): string[];
   has(name: string): boolean;
-  /** Throws CheckpointError naming file and tensor when the tensor is missing or its shape is not `expectShape`. */
+  /**
+   * Throws CheckpointError naming file and tensor when the tensor is missing, its shape is not `expectShape`,
+   * or it holds a NaN or ±Inf.
+   */
   get(name: string, expectShape?: readonly number[]): HostTensor;
   /** The tensor as stored (f32 values or f16/bf16 words), for a backend to take; same checks as get(). */
   getStored(name: string, expectShape?: readonly number[]): StoredTensor;
@@ -59,19 +63,34 @@ function storeOver(holder: Map<string, SafetensorsFile>, missingFile: string): T
     }
     return file;
   };
+  // Each tensor is scanned once, on its first read (the host reads every tensor at load).
+  const finite = new Set<string>();
+  const storedOf = (name: string, expectShape?: readonly number[]): StoredTensor => {
+    const file = fileOf(name, expectShape);
+    const t = file.getStored(name);
+    if (!finite.has(name)) {
+      const bad = firstNonFinite(t);
+      if (bad) {
+        const n = t.values.length;
+        throw new CheckpointError(file.file, `holds ${bad.value} at element ${bad.index} of ${n} (${t.dtype}): the weights are corrupt, or were saved from a run that diverged`, name);
+      }
+      finite.add(name);
+    }
+    return t;
+  };
   return {
     names: () => [...holder.keys()],
     has: (name) => holder.has(name),
     get(name, expectShape) {
-      const file = fileOf(name, expectShape);
+      storedOf(name, expectShape);
       let t = cache.get(name);
       if (!t) {
-        t = file.get(name);
+        t = fileOf(name).get(name);
         cache.set(name, t);
       }
       return t;
     },
-    getStored: (name, expectShape) => fileOf(name, expectShape).getStored(name),
+    getStored: storedOf,
   };
 }
 

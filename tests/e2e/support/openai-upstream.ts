@@ -18,6 +18,8 @@ export interface UpstreamOptions {
   /** the failure's error code and extra headers, e.g. the tier's "queue_full" with retry-after */
   failCode?: string;
   failHeaders?: Record<string, string>;
+  /** with failWith, fail only every n-th completion request (2: every other one, half of them) */
+  failEvery?: number;
   /** wait this long before sending headers */
   delayMs?: number;
   /** SSE chunks a streamed reply is cut into */
@@ -69,7 +71,7 @@ async function handle(
   }
   const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
   received.push(body);
-  if (opts.failWith) {
+  if (opts.failWith && received.length % (opts.failEvery ?? 1) === 0) {
     const error = { message: `upstream ${opts.name} fails on purpose`, type: "server_error", param: null, code: opts.failCode ?? null };
     return json(res, opts.failWith, { error }, opts.failHeaders);
   }

@@ -40,6 +40,8 @@ export async function startWorkerdEdge(vars: Record<string, string> = {}): Promi
     compatibilityFlags: ["nodejs_compat"],
     d1Databases: { DB: "switchyard" },
     d1Persist: d1Dir,
+    // wrangler.toml's binding: the per-key rate limiter, a class the bundle exports
+    durableObjects: { KEY_LIMITER: { className: "KeyRateLimiter", useSQLite: true } },
     bindings: { ...vars, ADMIN_TOKEN: adminToken, ENVIRONMENT: "production" },
     host: "127.0.0.1",
     port: 0,

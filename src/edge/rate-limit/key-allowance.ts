@@ -1,0 +1,63 @@
+/**
+ * The Worker's side of per-key rate limits: asks the key's Durable Object before a request is served, and
+ * charges completion tokens after it. A key without limits never reaches the object. If the object cannot
+ * be reached the request is served (and the failure logged): an outage of the limiter must not become an
+ * outage of inference.
+ */
+import type { Context } from "hono";
+import type { Cost } from "../../routing/rate-allowance.ts";
+import type { AppEnv } from "../app-env.ts";
+import { EdgeError } from "../edge-error.ts";
+
+function limited(c: Context<AppEnv>) {
+  const key = c.get("apiKey");
+  const { requestsPerMinute, tokensPerMinute } = key.limits;
+  return requestsPerMinute === null && tokensPerMinute === null ? null : key;
+}
+
+function limiterFor(c: Context<AppEnv>, keyId: string) {
+  return c.env.KEY_LIMITER.get(c.env.KEY_LIMITER.idFromName(keyId));
+}
+
+/**
+ * Takes one request and `promptTokens` from the key's allowance. Returns the 429 to answer when the key is
+ * over a limit (the caller logs it first), or null when the request may go ahead.
+ */
+export async function takeAllowance(c: Context<AppEnv>, promptTokens: number): Promise<EdgeError | null> {
+  const key = limited(c);
+  if (!key) return null;
+  const cost: Cost = { requests: 1, tokens: promptTokens };
+  let verdict;
+  try {
+    verdict = await limiterFor(c, key.id).admit(key.limits, cost);
+  } catch (err) {
+    console.error(`[${c.get("requestId")}] rate limiter unreachable, request served unlimited:`, err);
+    return null;
+  }
+  if (verdict.admitted) return null;
+  const what = verdict.limit === "requests" ? "requests" : "tokens";
+  if (verdict.retryAfterMs === null) {
+    return new EdgeError(
+      "rate_limit_exceeded",
+      `this request's ${promptTokens} prompt tokens exceed the key's limit of ${verdict.limitPerMinute} tokens per minute; it can never be admitted`,
+    );
+  }
+  const retryAfterS = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+  return new EdgeError(
+    "rate_limit_exceeded",
+    `rate limit reached: ${verdict.limitPerMinute} ${what} per minute for this key; try again in ${retryAfterS} s`,
+    null,
+    retryAfterS,
+  );
+}
+
+/** Charges the completion's tokens to the key after the answer (deferred; a failure is logged). */
+export function chargeCompletion(c: Context<AppEnv>, completionTokens: number): void {
+  const key = limited(c);
+  if (!key || key.limits.tokensPerMinute === null || completionTokens <= 0) return;
+  c.executionCtx.waitUntil(
+    limiterFor(c, key.id)
+      .charge(key.limits, completionTokens)
+      .catch((err: unknown) => console.error(`[${c.get("requestId")}] completion tokens not charged:`, err)),
+  );
+}
