@@ -8,8 +8,10 @@ import type { Context } from "hono";
 import type { Cost } from "../../routing/rate-allowance.ts";
 import type { AppEnv } from "../app-env.ts";
 import { EdgeError } from "../edge-error.ts";
+import type { LimiterVerdict } from "./key-rate-limiter.ts";
 
-function limited(c: Context<AppEnv>) {
+/** The request's key when it has a limit; null when it has none (and so never reaches the limiter). */
+function limitedKey(c: Context<AppEnv>) {
   const key = c.get("apiKey");
   const { requestsPerMinute, tokensPerMinute } = key.limits;
   return requestsPerMinute === null && tokensPerMinute === null ? null : key;
@@ -24,10 +26,10 @@ function limiterFor(c: Context<AppEnv>, keyId: string) {
  * over a limit (the caller logs it first), or null when the request may go ahead.
  */
 export async function takeAllowance(c: Context<AppEnv>, promptTokens: number): Promise<EdgeError | null> {
-  const key = limited(c);
+  const key = limitedKey(c);
   if (!key) return null;
   const cost: Cost = { requests: 1, tokens: promptTokens };
-  let verdict;
+  let verdict: LimiterVerdict;
   try {
     verdict = await limiterFor(c, key.id).admit(key.limits, cost);
   } catch (err) {
@@ -35,7 +37,6 @@ export async function takeAllowance(c: Context<AppEnv>, promptTokens: number): P
     return null;
   }
   if (verdict.admitted) return null;
-  const what = verdict.limit === "requests" ? "requests" : "tokens";
   if (verdict.retryAfterMs === null) {
     return new EdgeError(
       "rate_limit_exceeded",
@@ -45,7 +46,7 @@ export async function takeAllowance(c: Context<AppEnv>, promptTokens: number): P
   const retryAfterS = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
   return new EdgeError(
     "rate_limit_exceeded",
-    `rate limit reached: ${verdict.limitPerMinute} ${what} per minute for this key; try again in ${retryAfterS} s`,
+    `rate limit reached: ${verdict.limitPerMinute} ${verdict.limit} per minute for this key; try again in ${retryAfterS} s`,
     null,
     retryAfterS,
   );
@@ -53,7 +54,7 @@ export async function takeAllowance(c: Context<AppEnv>, promptTokens: number): P
 
 /** Charges the completion's tokens to the key after the answer (deferred; a failure is logged). */
 export function chargeCompletion(c: Context<AppEnv>, completionTokens: number): void {
-  const key = limited(c);
+  const key = limitedKey(c);
   if (!key || key.limits.tokensPerMinute === null || completionTokens <= 0) return;
   c.executionCtx.waitUntil(
     limiterFor(c, key.id)
