@@ -1,15 +1,8 @@
 import { DecodeBatches } from "./decode-batches.ts";
+import { type Detokenizer, IncrementalDecoder } from "./incremental-decoder.ts";
 import type { CausalLM } from "./models/causal-lm.ts";
 import type { SamplerOptions } from "./sampling.ts";
 import type { StopMatcher } from "./stop-sequences.ts";
-
-/** Turns token ids back into text (a TextTokenizer satisfies it). */
-export interface Detokenizer {
-  decode(ids: readonly number[], opts?: { skipSpecialTokens?: boolean }): string;
-  readonly eosTokenIds: readonly number[];
-  /** ids the tokenizer knows: [0, vocabSize) */
-  readonly vocabSize: number;
-}
 
 /** Options of one generation. */
 export interface GenerateOptions {
@@ -34,41 +27,14 @@ export interface GenerateOptions {
   stepsPerRead?: number;
 }
 
+export type { Detokenizer };
+
 export type FinishReason = "stop" | "length";
 
 /** What generate() yields: text as it becomes final, then one summary. */
 export type GenerationEvent =
   | { type: "text"; text: string }
   | { type: "done"; finishReason: FinishReason; promptTokens: number; completionTokens: number; tokenIds: number[] };
-
-/**
- * Streams text for the ids generated so far. Decodes a short window (prefix offset / read offset, as HF's
- * streamers do) so multi-token characters and tokenizer spacing come out right without re-decoding everything.
- */
-class IncrementalDecoder {
-  private readonly ids: number[] = [];
-  private prefixOffset = 0;
-  private readOffset = 0;
-
-  constructor(private readonly tokenizer: Detokenizer) {}
-
-  /**
-   * Adds one id; returns the text it completes ("" while a character is still partial). An id past the
-   * tokenizer's vocabulary (a model's padded embedding rows) has no text, as in HF's decode.
-   */
-  push(id: number): string {
-    if (id >= this.tokenizer.vocabSize) return "";
-    this.ids.push(id);
-    const opts = { skipSpecialTokens: true };
-    const before = this.tokenizer.decode(this.ids.slice(this.prefixOffset, this.readOffset), opts);
-    const after = this.tokenizer.decode(this.ids.slice(this.prefixOffset), opts);
-    // U+FFFD at the end means a UTF-8 sequence split across tokens: wait for the rest.
-    if (after.length <= before.length || after.endsWith("\uFFFD")) return "";
-    this.prefixOffset = this.readOffset;
-    this.readOffset = this.ids.length;
-    return after.slice(before.length);
-  }
-}
 
 /**
  * Generates from `promptIds`: prefill forwards, then one device-resident decode step per token (the token is
@@ -133,7 +99,10 @@ export async function* generate(
     }
   }
   if (!stoppedBySequence) {
-    const tail = opts.stop.flush();
+    // the held-back end of a character the last token cut off, then what the stop matcher still holds
+    const held = opts.stop.push(decoder.flush());
+    if (held.stopped) finishReason = "stop";
+    const tail = held.text + (held.stopped ? "" : opts.stop.flush());
     if (tail) yield { type: "text", text: tail };
   }
   yield { type: "done", finishReason, promptTokens: promptIds.length, completionTokens: generated, tokenIds };
