@@ -45,8 +45,13 @@ export class DeviceMemory {
     const ptr = this.malloc(size, what);
     this.lib.check(`cudaMemsetAsync for ${what}`, this.lib.call.sy_memset(ptr, size));
     this.longLivedBytes += size;
-    if (owner) this.released.register(owner, { ptr, bytes: size });
+    if (owner) this.releaseWith(owner, ptr, bytes);
     return ptr;
+  }
+
+  /** Frees a long-lived buffer once `owner` is collected (a state's tensor, a cache, a sampler slot). */
+  releaseWith(owner: object, ptr: number, bytes: number): void {
+    this.released.register(owner, { ptr, bytes: roundUp(bytes) });
   }
 
   /** Step memory, valid until the next reset. */

@@ -186,7 +186,11 @@ export function createCudaOps(options: { library?: string; device?: number } = {
       check("cudaGraphLaunch", call.sy_graph_launch(g.exec));
     },
     zeros(shape: readonly number[]): Tensor {
-      return make(shape, mem.longLived(numel(shape) * 4, "a state tensor"));
+      // a state's tensors go with the state: freed once it is collected (its recorded graph goes with it too)
+      const bytes = numel(shape) * 4;
+      const t = make(shape, mem.longLived(bytes, "a state tensor"));
+      mem.releaseWith(t, t.ptr, bytes);
+      return t;
     },
     newPosition(): Tensor {
       return ops.zeros([1]);
