@@ -20,6 +20,7 @@ import type { CausalLM } from "../../../src/engine/models/causal-lm.ts";
 import { createModel } from "../../../src/engine/models/registry.ts";
 import { scoreSequence } from "../../../src/engine/score.ts";
 import { seededRandom } from "../../../src/engine/seeded-random.ts";
+import { allLogits, greedy, relErr } from "../support/model-checks.ts";
 
 const FIXTURES = join(import.meta.dirname!, "../../fixtures/reference");
 const ARCHS = ["mamba", "mamba2", "llama", "llama-rope-llama3", "llama-partial-rotary", "llama-bf16", "bamba", "jamba"];
@@ -40,17 +41,6 @@ function record(arch: string, check: string, value: number | string, limit: numb
   console.log(`${pass ? "PASS" : "FAIL"} ${arch.padEnd(22)} ${check.padEnd(34)} ${v} (limit ${limit})`);
 }
 
-/** ‖a − b‖ / ‖b‖ */
-function relErr(a: Float32Array, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num / Math.max(den, 1e-30));
-}
-
 /** The store with every matrix (rank ≥ 2) narrowed to bf16 words, as a bf16 checkpoint would hold it. */
 function asBf16(store: TensorStore): TensorStore {
   return {
@@ -61,24 +51,6 @@ function asBf16(store: TensorStore): TensorStore {
       return { shape: t.shape, dtype: "BF16", values: narrowToBf16(t.values as Float32Array) };
     },
   };
-}
-
-/** Greedy tokens: prefill, then `steps` device decode steps. */
-async function greedy(model: CausalLM, prompt: readonly number[], steps: number): Promise<number[]> {
-  const state = model.newState(prompt.length + steps + 1);
-  model.ops.configureSampler(state.next.sampler, { temperature: 0 });
-  model.sample(model.forward(prompt, state), state);
-  const out: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    out.push((await model.ops.read(state.next.token))[0]!);
-    model.step(state);
-  }
-  out.push((await model.ops.read(state.next.token))[0]!);
-  return out;
-}
-
-async function allLogits(model: CausalLM, ids: readonly number[]): Promise<Float32Array> {
-  return model.ops.read(model.forward(ids, model.newState(ids.length)));
 }
 
 async function main(): Promise<void> {

@@ -25,6 +25,7 @@ import { createModel } from "../../../src/engine/models/registry.ts";
 import { scoreSequence } from "../../../src/engine/score.ts";
 import { seededRandom } from "../../../src/engine/seeded-random.ts";
 import { createStopMatcher } from "../../../src/engine/stop-sequences.ts";
+import { allLogits, greedy, relErr } from "../support/model-checks.ts";
 
 const FIXTURES = join(import.meta.dirname!, "../../fixtures/reference");
 /** Every check on these; the rest (rope and dtype variants of one graph) run logits, NLL and one greedy decode. */
@@ -48,36 +49,6 @@ function emit(arch: string, name: string, worst: number): void {
   const o = { op: arch, name, worst, ok: worst <= 1 };
   outcomes.push(o);
   console.log(JSON.stringify(o));
-}
-
-/** ‖a − b‖ / ‖b‖ */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num / Math.max(den, 1e-30));
-}
-
-async function allLogits(model: CausalLM, ids: readonly number[]): Promise<Float32Array> {
-  return model.ops.read(model.forward(ids, model.newState(ids.length), { allLogits: true }));
-}
-
-/** Greedy tokens: prefill, then `steps` device decode steps. */
-async function greedy(model: CausalLM, prompt: readonly number[], steps: number): Promise<number[]> {
-  const state = model.newState(prompt.length + steps + 1);
-  model.ops.configureSampler(state.next.sampler, { temperature: 0 });
-  model.sample(model.forward(prompt, state), state);
-  const out: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    out.push((await model.ops.read(state.next.token))[0]!);
-    model.step(state);
-  }
-  out.push((await model.ops.read(state.next.token))[0]!);
-  return out;
 }
 
 /** Queue submits made while `body` runs. */
