@@ -99,9 +99,9 @@ def benchmark_ids(n, vocab):
 
 
 @torch.inference_mode()
-def reference_nll(d, vocab, n=2048):
+def reference_nll(d, vocab, dtype=torch.float32, n=2048):
     cls = getattr(transformers, json.load(open(os.path.join(d, "config.json")))["architectures"][0])
-    m = cls.from_pretrained(d, dtype=torch.float32).cuda().eval()
+    m = cls.from_pretrained(d, dtype=dtype).cuda().eval()
     ids = torch.tensor([benchmark_ids(n, vocab)], device="cuda")
     logits = m(ids).logits[0, :-1].float()
     nll = torch.nn.functional.cross_entropy(logits, ids[0, 1:]).item()
@@ -158,7 +158,9 @@ def main():
         vocab = json.load(open(os.path.join(info["dir"], "config.json")))["vocab_size"]
         if not a.skip_hf:
             r["hf_f32_nll_2048"] = reference_nll(info["dir"], vocab)
-            print(name, "f32 NLL of the 2048 bench ids", r["hf_f32_nll_2048"], flush=True)
+            # HF's own bf16 result beside it: how far bf16 moves the NLL in the reference implementation itself
+            r["hf_bf16_nll_2048"] = reference_nll(info["dir"], vocab, torch.bfloat16)
+            print(name, "NLL of the 2048 bench ids: f32", r["hf_f32_nll_2048"], "bf16", r["hf_bf16_nll_2048"], flush=True)
             for dt, label in [(torch.float32, "f32"), (torch.bfloat16, "bf16")]:
                 try:
                     r[f"hf_{label}"] = hf(info["dir"], dt, vocab)

@@ -149,8 +149,8 @@ export interface Ops {
 
   /**
    * An empty KV cache for one attention layer, holding at most `capacity` tokens. `projection` is the layer's key
-   * projection weight: a GPU backend attends in its precision (prefill on tensor cores for half weights, f32
-   * otherwise, which must match the CPU); the CPU ignores it.
+   * projection weight: a GPU backend attends in its precision (a bf16 cache and tensor-core prefill for half
+   * weights, f32 otherwise, which must match the CPU); the CPU ignores it.
    */
   newKvCache(kvHeads: number, headDim: number, capacity: number, projection?: Tensor): KvCache;
   /** Writes keys and values k, v [n, kvHeads·headDim] at rows pos … pos+n−1 (pos [1], read on the device). */

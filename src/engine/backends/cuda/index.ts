@@ -30,8 +30,8 @@ export interface CudaTensor extends Tensor {
 interface CudaKvCache extends KvCache {
   readonly keys: number;
   readonly values: number;
-  /** the layer's weights are half precision: prefill attention may run on the tensor cores */
-  readonly half: boolean;
+  /** f32, or bf16 for a layer computed in half precision (kernels/attention, sy_kv_dtype) */
+  readonly dtype: Dtype;
 }
 
 interface CudaSamplerSlot extends SamplerSlot {
@@ -341,8 +341,9 @@ export function createCudaOps(options: { library?: string; device?: number } = {
     newKvCache(kvHeads: number, headDim: number, capacity: number, projection?: Tensor): KvCache {
       if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`KV cache capacity must be an integer ≥ 1, got ${capacity}`);
       const half = projection !== undefined && dev("newKvCache", projection, [F32, F16, BF16]).dtype !== F32;
-      const cache = { kvHeads, headDim, capacity, half, keys: 0, values: 0 };
-      const bytes = capacity * kvHeads * headDim * 4;
+      const dtype = call.sy_kv_dtype(headDim, half ? 1 : 0) as Dtype;
+      const cache = { kvHeads, headDim, capacity, dtype, keys: 0, values: 0 };
+      const bytes = capacity * kvHeads * headDim * DTYPE_BYTES[dtype];
       cache.keys = mem.longLived(bytes, `a KV cache of ${capacity} tokens`, cache);
       cache.values = mem.longLived(bytes, `a KV cache of ${capacity} tokens`, cache);
       return cache;
@@ -353,7 +354,7 @@ export function createCudaOps(options: { library?: string; device?: number } = {
       const [n, kw] = dims2("kvAppend", "k", k);
       const [nv, vw] = dims2("kvAppend", "v", v);
       if (kw !== width || vw !== width || nv !== n) throw new ShapeError(`kvAppend: k [${k.shape}] / v [${v.shape}] do not fit rows of ${width}`);
-      check("kvAppend", call.sy_kv_append(c.keys, c.values, dev("kvAppend", k).ptr, dev("kvAppend", v).ptr, position("kvAppend", pos).ptr, n, width, c.capacity));
+      check("kvAppend", call.sy_kv_append(c.keys, c.values, dev("kvAppend", k).ptr, dev("kvAppend", v).ptr, position("kvAppend", pos).ptr, n, width, c.capacity, c.dtype));
     },
     attention(q: Tensor, cache: KvCache, pos: Tensor, scale: number): Tensor {
       const c = cache as CudaKvCache;
@@ -362,7 +363,7 @@ export function createCudaOps(options: { library?: string; device?: number } = {
       const scratchFloats = call.sy_attention_scratch_floats(n, h, hd, c.capacity);
       const scratch = scratchFloats > 0 ? mem.step(scratchFloats * 4, "attention's splits") : 0;
       const y = stepTensor([n, h * hd], "attention");
-      check("attention", call.sy_attention(dev("attention", q).ptr, c.keys, c.values, position("attention", pos).ptr, scratch, y.ptr, n, h, c.kvHeads, hd, c.capacity, scale, c.half ? 1 : 0));
+      check("attention", call.sy_attention(dev("attention", q).ptr, c.keys, c.values, position("attention", pos).ptr, scratch, y.ptr, n, h, c.kvHeads, hd, c.capacity, scale, c.dtype));
       return y;
     },
 
