@@ -105,9 +105,10 @@ def reference_nll(d, vocab, dtype=torch.float32, n=2048):
     ids = torch.tensor([benchmark_ids(n, vocab)], device="cuda")
     logits = m(ids).logits[0, :-1].float()
     nll = torch.nn.functional.cross_entropy(logits, ids[0, 1:]).item()
+    top1 = logits.argmax(-1).tolist()
     del m
     torch.cuda.empty_cache()
-    return nll
+    return nll, top1
 
 
 def timed(fn):
@@ -157,9 +158,9 @@ def main():
         r = dict(info, floor_ms=info["weight_bytes"] / bw * 1e3)
         vocab = json.load(open(os.path.join(info["dir"], "config.json")))["vocab_size"]
         if not a.skip_hf:
-            r["hf_f32_nll_2048"] = reference_nll(info["dir"], vocab)
+            r["hf_f32_nll_2048"], r["hf_f32_top1_2048"] = reference_nll(info["dir"], vocab)
             # HF's own bf16 result beside it: how far bf16 moves the NLL in the reference implementation itself
-            r["hf_bf16_nll_2048"] = reference_nll(info["dir"], vocab, torch.bfloat16)
+            r["hf_bf16_nll_2048"], r["hf_bf16_top1_2048"] = reference_nll(info["dir"], vocab, torch.bfloat16)
             print(name, "NLL of the 2048 bench ids: f32", r["hf_f32_nll_2048"], "bf16", r["hf_bf16_nll_2048"], flush=True)
             for dt, label in [(torch.float32, "f32"), (torch.bfloat16, "bf16")]:
                 try:

@@ -18,6 +18,9 @@ interface HfModel {
   weight_bytes: number;
   floor_ms: number;
   hf_f32_nll_2048?: number;
+  hf_bf16_nll_2048?: number;
+  hf_f32_top1_2048?: number[];
+  hf_bf16_top1_2048?: number[];
   hf_f32?: HfRun;
   hf_bf16?: HfRun;
 }
@@ -107,11 +110,17 @@ lines.push("");
 lines.push("### Correctness in the same run");
 lines.push("");
 if (check) lines.push(`- tests/kernels/cuda/check-models.ts: ${check.results.filter((c) => c.pass).length} of ${check.results.length} checks pass (every fixture architecture, f32 against the CPU and HF, bf16 limits, ragged prompts, device decode steps).`);
-lines.push("- Mean NLL of 2048 fixed ids, ours in bf16 on CUDA against HF in f32 (limit 2e-2):");
+lines.push("- Mean NLL of 2048 fixed ids, ours in bf16 on CUDA against HF in f32 (limit 2e-2), and HF's own bf16 beside it;");
+lines.push("  the same top-1 token after each of the 2047 positions as HF in f32 (limit 99%), HF bf16's agreement beside it:");
+const delta = (a: number | undefined, b: number | undefined) => f(a !== undefined && b !== undefined ? Math.abs(a - b) : undefined, 5);
 for (const r of rows) {
   const ref = r.hf!.hf_f32_nll_2048;
   const ours = num(r.ours!.nll_2048);
-  lines.push(`  - ${r.name}: ${f(ours, 5)} vs ${f(ref, 5)} (|Δ| ${f(ours !== undefined && ref !== undefined ? Math.abs(ours - ref) : undefined, 5)})`);
+  const top1 = agreement(r.ours!.top1_2048 as number[] | undefined, r.hf!.hf_f32_top1_2048);
+  const hfTop1 = agreement(r.hf!.hf_bf16_top1_2048, r.hf!.hf_f32_top1_2048);
+  lines.push(
+    `  - ${r.name}: ${f(ours, 5)} vs ${f(ref, 5)} (|Δ| ${delta(ours, ref)}; HF bf16 |Δ| ${delta(r.hf!.hf_bf16_nll_2048, ref)}); top-1 ${f(top1, 1)}% (HF bf16 ${f(hfTop1, 1)}%)`,
+  );
 }
 if (webgpu) {
   lines.push("");
@@ -125,5 +134,11 @@ if (webgpu) {
     lines.push(`| ${r.name} | ${f(d, 3)} | ${f((100 * r.hf!.floor_ms) / d, 0)}% | ${f((num(r.web.prefill_tok_s_1024) ?? 0) / 1000, 1)}k tok/s |`);
   }
 }
+/** Percent of positions where two argmax lists agree; undefined when either is missing. */
+function agreement(a: readonly number[] | undefined, b: readonly number[] | undefined): number | undefined {
+  if (!a || !b || a.length !== b.length || a.length === 0) return undefined;
+  return (100 * a.filter((x, i) => x === b[i]).length) / a.length;
+}
+
 writeSection(join(import.meta.dirname, "../../docs/benchmarks.md"), "gpu-tier", lines.join("\n"));
 console.log(lines.join("\n"));

@@ -3,8 +3,8 @@
  * checkpoints): every model on a GPU backend, batch 1, bf16 weights as stored.
  *   deno run -A bench/gpu/tier-bench.ts --models <dir,dir,…> --backend cuda --out ours.json [--ttft]
  * decode ms/token (median of 64 device steps, each read back as the tier does) after 512- and 8k-token prompts;
- * prefill tokens/s at 1k, 4k, 8k and 32k (through the first sampled token); the mean NLL of 2048 fixed ids (the
- * HF f32 reference is hf_bench.py's); with --ttft, time to first streamed
+ * prefill tokens/s at 1k, 4k, 8k and 32k (through the first sampled token); the mean NLL of 2048 fixed ids and
+ * the argmax after each (the HF references are hf_bench.py's); with --ttft, time to first streamed
  * token over HTTP from `tier serve` (src/tier/main.ts) on the same backend, with a 1k-token prompt (a word-level
  * tokenizer's: hf_bench.py's checkpoints), from a
  * client in the same run.
@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import { selectBackend, type BackendChoice } from "../../src/engine/backends/select-backend.ts";
 import { loadModelHost } from "../../src/engine/model-host.ts";
 import { benchmarkPromptIds, measureThroughput } from "../../src/engine/measure-throughput.ts";
+import type { CausalLM } from "../../src/engine/models/causal-lm.ts";
 import { scoreSequence } from "../../src/engine/score.ts";
 
 declare const Deno: {
@@ -41,6 +42,22 @@ console.log(`backend ${backend.description}`);
 const results: Record<string, unknown>[] = [];
 const save = () => (values.out ? writeFile(values.out, JSON.stringify({ backend: backend.description, results }, null, 2)) : Promise.resolve());
 
+/** The argmax token after every position of `ids` (hf_bench.py records HF's, for the top-1 agreement). */
+async function topTokens(model: CausalLM, ids: readonly number[]): Promise<number[]> {
+  const state = model.newState(ids.length);
+  const v = model.facts.vocabSize;
+  const out: number[] = [];
+  for (let start = 0; start < ids.length; start += 256) {
+    const logits = await model.ops.read(model.forward(ids.slice(start, start + 256), state, { allLogits: true }));
+    for (let row = 0; row * v < logits.length; row++) {
+      let best = 0;
+      for (let j = 1; j < v; j++) if (logits[row * v + j]! > logits[row * v + best]!) best = j;
+      out.push(best);
+    }
+  }
+  return out;
+}
+
 for (const dir of dirs) {
   const t0 = performance.now();
   const host = await loadModelHost(dir, backend.ops);
@@ -48,7 +65,9 @@ for (const dir of dirs) {
   await measureThroughput(host.model, 64, 4); // warm-up: kernels, cuBLAS, the arena
   // the mean NLL of the ids hf_bench.py scores in f32 with HF: our bf16 engine is held to within 2e-2 of it
   if (!values["skip-nll"]) {
-    row.nll_2048 = (await scoreSequence(host.model, benchmarkPromptIds(2048, host.model.facts.vocabSize), String)).meanNll;
+    const ids = benchmarkPromptIds(2048, host.model.facts.vocabSize);
+    row.nll_2048 = (await scoreSequence(host.model, ids, String)).meanNll;
+    row.top1_2048 = await topTokens(host.model, ids.slice(0, -1));
     console.log(`${host.id} mean NLL of the 2048 bench ids: ${(row.nll_2048 as number).toFixed(5)}`);
   }
   for (const n of values.decode!.split(",").map(Number)) {

@@ -18,11 +18,13 @@ function median(xs: readonly number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-/** The same ids for every model and run: a fixed LCG over the vocabulary. */
+/** The same ids for every model and run, and the ones bench/gpu/hf_bench.py scores: a fixed LCG over the vocabulary. */
 export function benchmarkPromptIds(n: number, vocab: number): number[] {
   let s = 12345;
   return Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
+    // the LCG mod 2³¹ in exact integers, as Python computes it (bench/gpu/hf_bench.py): Math.imul keeps the low
+    // 32 bits of the product, where a double product of up to 2⁶¹ would have lost them
+    s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff;
     return s % vocab;
   });
 }

@@ -21,4 +21,11 @@ describe("measureThroughput", () => {
     expect(ids.every((id) => id >= 0 && id < 37)).toBe(true);
     expect(new Set(ids).size).toBeGreaterThan(10);
   });
+
+  it("gives the ids of bench/gpu/hf_bench.py's benchmark_ids, which the HF reference NLL is taken over", () => {
+    // python3: s = 12345; s = (s * 1103515245 + 12345) % 2**31; s % 128256, eight times
+    expect(benchmarkPromptIds(8, 128256)).toEqual([92542, 93407, 45868, 90101, 49034, 107771, 80920, 54129]);
+    // far into the sequence, where products pass 2⁵³
+    expect(benchmarkPromptIds(2048, 2 ** 31).slice(-1)).toEqual([1692788793]);
+  });
 });
