@@ -23,16 +23,16 @@ import torch
 import torch.nn.functional as F
 
 ROOT = Path(__file__).resolve().parent.parent
-OPS = ["rmsnorm", "matmul", "conv1d", "selective_state_update", "ssd_state_update", "attention_decode"]
+OPS = ["rmsnorm", "matmul", "conv1d", "selective_state_update", "ssd_state_update", "attention"]
 P, I, FL = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
 SIGNATURES = {
     "rmsnorm_f32": [P, P, P, I, I, FL, P],
     "linear_f32": [P, P, P, P, I, I, I, P],
-    "conv1d_causal_f32": [P, P, P, P, P, I, I, I, P],
+    "conv1d_causal_f32": [P, P, P, P, P, I, I, I, I, P],
     "selective_state_update_f32": [P, P, P, P, P, P, P, P, I, I, I, P],
     "ssd_state_update_f32": [P, P, P, P, P, P, P, P, I, I, I, I, I, P],
-    "attention_decode_f32": [P, P, P, P, P, I, I, I, I, FL, P],
-    "attention_decode_scratch_floats": [I, I, I],
+    "sy_attention": [P, P, P, P, P, P, I, I, I, I, I, FL, I],
+    "sy_attention_scratch_floats": [I, I, I, I],
 }
 
 
@@ -88,7 +88,7 @@ class Cuda:
     def conv1d(self, x, w, b, state):
         y = torch.empty_like(x)
         check(self.f["conv1d_causal_f32"](ptr(x), ptr(w), ptr(b), ptr(state), ptr(y), x.shape[0], x.shape[1], w.shape[1],
-                                          stream()), "conv1d")
+                                          0, stream()), "conv1d")
         return y
 
     def selective(self, u, delta, A, B, C, D, state):
@@ -104,13 +104,16 @@ class Cuda:
                                              stream()), "ssd_state_update")
         return y
 
-    def attention(self, q, keys, values, kvh, scale, t=None):
+    def attention(self, q, keys, values, kvh, scale):
+        # the engine's attention op in its decode version (split): one query, the cache's last row, on an f32
+        # cache of exactly t rows; it runs on the engine's stream, the default stream here as torch's is
         _, h, hd = q.shape
-        t = keys.shape[0] if t is None else t
-        scratch = torch.empty(max(1, self.f["attention_decode_scratch_floats"](h, hd, t)), device=q.device)
+        t = keys.shape[0]
+        pos = torch.tensor([t - 1.0], device=q.device)
+        scratch = torch.empty(max(1, self.f["sy_attention_scratch_floats"](1, h, hd, t)), device=q.device)
         out = torch.empty(1, h * hd, device=q.device)
-        check(self.f["attention_decode_f32"](*map(ptr, (q, keys, values, scratch, out)), h, kvh, hd, t, scale, stream()),
-              "attention_decode")
+        check(self.f["sy_attention"](*map(ptr, (q, keys, values, pos, scratch, out)), 1, h, kvh, hd, t, scale, 0),
+              "attention")
         return out
 
 
@@ -268,7 +271,7 @@ def bench(cuda: Cuda):
             k, v = k4.repeat_interleave(h // kvh, 1), v4.repeat_interleave(h // kvh, 1)
             return (torch.softmax(q4 @ k.transpose(-1, -2) * scale, -1) @ v).reshape(1, h * hd)
 
-        row("attention_decode", f"h={h} kvh={kvh} hd={hd} t={t}", lambda q=q, keys=keys, vals=vals: cuda.attention(q, keys, vals, kvh, scale),
+        row("attention (split decode)", f"h={h} kvh={kvh} hd={hd} t={t}", lambda q=q, keys=keys, vals=vals: cuda.attention(q, keys, vals, kvh, scale),
             [("torch SDPA (enable_gqa)", sdpa), ("torch eager", eager)], 4 * 2 * t * kvh * hd, "GB/s")
     return rows
 

@@ -1,10 +1,12 @@
 // Elementwise ops of the engine, the CPU ops in src/engine/backends/cpu/elementwise.ts (f32, any shape as a flat
-// count of elements): unary silu, softplus, exp, scale, clamp; binary add, mul, siluMul; addBias over rows; and
+// count of elements): unary silu, softplus, exp, scale, clamp; binary add, mul, siluMul; siluAndMul of a fused
+// gate‖up row (x [n, 2f] → y [n, f]); addBias over rows; and
 // advance, the position counter's pos += n (kept on the device so a recorded decode step replays).
 // Layouts: row-major f32, device pointers; x, a, b, y of count elements; addBias x, y [n, k], b [k]; pos [1].
 // Versions: v1 (current) — grid-stride loops, one element per thread per pass: these ops are a small share of a
 //   step next to the matrix work, and launch count matters more than their bandwidth.
-// Launchers: sy_unary(x, y, count, op, a, b), sy_binary(a, b, y, count, op), sy_add_bias(x, b, y, n, k),
+// Launchers: sy_unary(x, y, count, op, a, b), sy_binary(a, b, y, count, op), sy_silu_and_mul(x, y, n, f),
+//   sy_add_bias(x, b, y, n, k),
 //   sy_advance(pos, n) → cudaError_t.
 #include "../runtime/runtime.h"
 
@@ -37,6 +39,13 @@ __global__ void binary_kernel(const float* __restrict__ a, const float* __restri
   }
 }
 
+__global__ void silu_and_mul_kernel(const float* __restrict__ x, float* __restrict__ y, size_t count, int f) {
+  for (size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; i < count; i += static_cast<size_t>(gridDim.x) * blockDim.x) {
+    const size_t at = i / f * 2 * f + i % f;
+    y[i] = silu(x[at]) * x[at + f];
+  }
+}
+
 __global__ void add_bias_kernel(const float* __restrict__ x, const float* __restrict__ b, float* __restrict__ y, size_t count, int k) {
   for (size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; i < count; i += static_cast<size_t>(gridDim.x) * blockDim.x) {
     y[i] = x[i] + b[i % k];
@@ -61,6 +70,13 @@ extern "C" int sy_unary(const float* x, float* y, uint64_t count, int op, float 
 extern "C" int sy_binary(const float* a, const float* b, float* y, uint64_t count, int op) {
   if (count == 0) return cudaSuccess;
   binary_kernel<<<blocks(count), 256, 0, sy_stream_handle()>>>(a, b, y, count, op);
+  return cudaGetLastError();
+}
+
+extern "C" int sy_silu_and_mul(const float* x, float* y, int n, int f) {
+  const size_t count = static_cast<size_t>(n) * f;
+  if (count == 0) return cudaSuccess;
+  silu_and_mul_kernel<<<blocks(count), 256, 0, sy_stream_handle()>>>(x, y, count, f);
   return cudaGetLastError();
 }
 

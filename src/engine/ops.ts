@@ -83,6 +83,12 @@ export interface Ops {
   /** RMSNorm over the last dim: x [n, d], w [d] → x / sqrt(mean(x²) + eps) · w, [n, d] */
   rmsnorm(x: Tensor, w: Tensor, eps: number): Tensor;
   /**
+   * A residual add and the RMSNorm after it, as one op (mamba_ssm's fused add + norm with prenorm): x, r [n, d],
+   * w [d] → sum = x + r and normed = rmsnorm(sum, w, eps), both [n, d]. The pre-norm stack passes each layer's
+   * residual and its block's output separately, so every add lands here.
+   */
+  addRmsnorm(x: Tensor, r: Tensor, w: Tensor, eps: number): { sum: Tensor; normed: Tensor };
+  /**
    * Gated RMSNorm of Mamba-2 (norm_before_gate = false): y = norm(x · silu(z)) · w, the mean taken over each
    * contiguous group of `groupSize` channels. x, z [n, d], w [d], d % groupSize = 0 → [n, d]
    */
@@ -106,6 +112,8 @@ export interface Ops {
   mul(a: Tensor, b: Tensor): Tensor;
   /** SwiGLU gate: silu(gate) · up, same shapes */
   siluMul(gate: Tensor, up: Tensor): Tensor;
+  /** SwiGLU of a fused gate‖up projection (vLLM's SiluAndMul): x [n, 2f] → silu(x[:, :f]) · x[:, f:], [n, f] */
+  siluAndMul(x: Tensor): Tensor;
   /** Softmax over the last dim: x [n, c] → [n, c] */
   softmax(x: Tensor): Tensor;
   /** The k largest entries of each row, largest first (ties: lower index first): x [n, c] → values, ids [n, k] */
@@ -122,9 +130,10 @@ export interface Ops {
   /**
    * Causal depthwise conv1d (PyTorch Conv1d, groups = channels, left padding kernel−1), continuing from `state`:
    * x [n, d], w [d, kw], b [d] | undefined, state [d, kw−1] (the previous kw−1 inputs, oldest first; zeros at start)
-   * → [n, d]. Updates state in place to the last kw−1 inputs.
+   * → [n, d], then silu of it when `activation` says so (causal_conv1d_fn's activation="silu"). Updates state in
+   * place to the last kw−1 inputs.
    */
-  conv1dCausal(x: Tensor, w: Tensor, b: Tensor | undefined, state: Tensor): Tensor;
+  conv1dCausal(x: Tensor, w: Tensor, b: Tensor | undefined, state: Tensor, activation?: "silu"): Tensor;
   /**
    * Mamba-1 selective scan, continuing from `state`:
    *   hₜ = exp(Δₜ·A) ⊙ hₜ₋₁ + Δₜ·Bₜ·uₜ ;  yₜ = hₜ·Cₜ + D·uₜ

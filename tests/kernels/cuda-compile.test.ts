@@ -13,16 +13,16 @@ const kernelsDir = join(root, "kernels");
 const ops = readdirSync(kernelsDir, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== "runtime").map((e) => e.name).sort();
 
 /** The launchers bench/kernels-cuda.py calls through ctypes, beside everything the engine's FFI binding declares. */
-const BENCH_LAUNCHERS = ["rmsnorm_f32", "linear_f32", "conv1d_causal_f32", "selective_state_update_f32", "ssd_state_update_f32", "attention_decode_f32", "attention_decode_scratch_floats"];
+const BENCH_LAUNCHERS = ["rmsnorm_f32", "linear_f32", "conv1d_causal_f32", "selective_state_update_f32", "ssd_state_update_f32"];
 
 const out = mkdtempSync(join(tmpdir(), "kernels-cuda-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe("kernels/<op> folders", () => {
-  it("hold <op>.cu (and <op>.wgsl where the WebGPU backend has the op), each headed by what it computes, its layouts and versions", () => {
+  it("hold <op>.cu and/or <op>.wgsl (the backends that have the op), each headed by what it computes, its layouts and versions", () => {
     for (const op of ops) {
       const files = readdirSync(join(kernelsDir, op)).sort();
-      expect(files, op).toContain(`${op}.cu`);
+      expect(files.length, op).toBeGreaterThan(0);
       expect(files.every((f) => f === `${op}.cu` || f === `${op}.wgsl`), `${op}: ${files}`).toBe(true);
       for (const f of files) {
         const head = readFileSync(join(kernelsDir, op, f), "utf8").split("\n").filter((l) => l.startsWith("//")).join("\n");

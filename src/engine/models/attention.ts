@@ -26,15 +26,11 @@ export interface AttentionConfig {
   rope?: RopeTable;
 }
 
-/** Projection weights of one attention block. */
+/** Projection weights of one attention block: q, k and v stacked by rows, so one linear computes all three. */
 interface AttentionWeights {
-  q: Tensor; // [Q·S, D]
-  k: Tensor; // [V·S, D]
-  v: Tensor; // [V·S, D]
+  qkv: Tensor; // [Q·S + 2·V·S, D]
   o: Tensor; // [D, Q·S]
-  qBias?: Tensor; // [Q·S]
-  kBias?: Tensor; // [V·S]
-  vBias?: Tensor; // [V·S]
+  qkvBias?: Tensor; // [Q·S + 2·V·S]
   oBias?: Tensor; // [D]
 }
 
@@ -42,21 +38,19 @@ interface AttentionWeights {
 export function loadAttention(ops: Ops, load: WeightLoader, prefix: string, c: AttentionConfig): TokenMixer {
   const qw = c.heads * c.headDim;
   const kvw = c.kvHeads * c.headDim;
+  const rows = (what: string, shape: (w: number) => number[]) =>
+    ([["q", qw], ["k", kvw], ["v", kvw]] as const).map(([p, w]) => [`${prefix}${p}_proj.${what}`, shape(w)] as const);
   const w: AttentionWeights = {
-    q: load.takeMatrix(`${prefix}q_proj.weight`, [qw, c.dModel]),
-    k: load.takeMatrix(`${prefix}k_proj.weight`, [kvw, c.dModel]),
-    v: load.takeMatrix(`${prefix}v_proj.weight`, [kvw, c.dModel]),
+    qkv: load.takeRows(rows("weight", (r) => [r, c.dModel]), "matrix"),
     o: load.takeMatrix(`${prefix}o_proj.weight`, [c.dModel, qw]),
-    qBias: load.takeIf(c.bias, `${prefix}q_proj.bias`, [qw]),
-    kBias: load.takeIf(c.bias, `${prefix}k_proj.bias`, [kvw]),
-    vBias: load.takeIf(c.bias, `${prefix}v_proj.bias`, [kvw]),
+    qkvBias: c.bias ? load.takeRows(rows("bias", (r) => [r]), "vector") : undefined,
     oBias: load.takeIf(c.bias, `${prefix}o_proj.bias`, [c.dModel]),
   };
   const invFreq = c.rope ? ops.weight(storedF32(c.rope.invFreq), "vector") : undefined; // [r/2]
   return {
     kind: "attention",
     run: (x, state, pos) => attentionBlock(ops, w, c, invFreq, x, state, pos),
-    newState: (capacity) => ({ kind: "attention", kv: ops.newKvCache(c.kvHeads, c.headDim, capacity, w.k) }),
+    newState: (capacity) => ({ kind: "attention", kv: ops.newKvCache(c.kvHeads, c.headDim, capacity, w.qkv) }),
   };
 }
 
@@ -71,9 +65,12 @@ function attentionBlock(
   pos: Tensor,
 ): Tensor {
   const n = x.shape[0]!;
-  let q = ops.reshape(ops.linear(x, w.q, w.qBias), [n, c.heads, c.headDim]); // [n, Q, S]
-  let k = ops.reshape(ops.linear(x, w.k, w.kBias), [n, c.kvHeads, c.headDim]); // [n, V, S]
-  const v = ops.linear(x, w.v, w.vBias); // [n, V·S]
+  const qw = c.heads * c.headDim;
+  const kvw = c.kvHeads * c.headDim;
+  const qkv = ops.linear(x, w.qkv, w.qkvBias); // [n, Q·S + 2·V·S]
+  let q = ops.reshape(ops.sliceCols(qkv, 0, qw), [n, c.heads, c.headDim]); // [n, Q, S]
+  let k = ops.reshape(ops.sliceCols(qkv, qw, kvw), [n, c.kvHeads, c.headDim]); // [n, V, S]
+  const v = ops.sliceCols(qkv, qw + kvw, kvw); // [n, V·S]
   if (c.rope && invFreq) {
     q = ops.rope(q, pos, invFreq, c.rope.attentionScaling); // [n, Q, S]
     k = ops.rope(k, pos, invFreq, c.rope.attentionScaling); // [n, V, S]

@@ -36,19 +36,35 @@ export interface DecoderLayer {
   ffn?: { norm: Tensor; block: FeedForward }; // norm [D]
 }
 
-/** Runs layer `i` on x [n, D], its first token at state.position, with its entry in `state` → [n, D]. */
-export function runDecoderLayer(ops: Ops, layer: DecoderLayer, i: number, eps: number, x: Tensor, state: ModelState): Tensor {
-  const st = state.layers[i];
-  const { mixer, ffn } = layer;
-  const h = preNormResidual(ops, x, layer.mixerNorm, eps, (y) => {
-    if (mixer.kind === "attention" && st?.kind === "attention") return mixer.run(y, st, state.position); // [n, D]
-    if (mixer.kind === "ssm" && st?.kind === "ssm") return mixer.run(y, st); // [n, D]
-    throw new RangeError(`forward: layer ${i} state does not match the layer kind`);
-  }); // [n, D]
-  return ffn ? preNormResidual(ops, h, ffn.norm, eps, ffn.block) : h; // [n, D]
+/**
+ * The residual stream between layers, as mamba_ssm's Block passes it: the sum so far and the output of the last
+ * block, not yet added to it (none before the first layer). The add then happens in the next norm's kernel.
+ */
+export interface Residual {
+  stream: Tensor; // [n, D]
+  pending?: Tensor; // [n, D]
 }
 
-/** x + f(rmsnorm(x)): the pre-norm residual both halves of a layer are. */
-function preNormResidual(ops: Ops, x: Tensor, norm: Tensor, eps: number, f: (h: Tensor) => Tensor): Tensor {
-  return ops.add(x, f(ops.rmsnorm(x, norm, eps)));
+/** stream + pending, and its RMSNorm (one op; only the norm when nothing is pending). */
+export function addAndNorm(ops: Ops, x: Residual, norm: Tensor, eps: number): { stream: Tensor; normed: Tensor } {
+  if (!x.pending) return { stream: x.stream, normed: ops.rmsnorm(x.stream, norm, eps) };
+  const { sum, normed } = ops.addRmsnorm(x.stream, x.pending, norm, eps);
+  return { stream: sum, normed };
+}
+
+/**
+ * Runs layer `i` on x, its first token at state.position, with its entry in `state`: x + mixer(rmsnorm(x)), then,
+ * where the layer has one, + ffn(rmsnorm(·)); the last block's output is left pending.
+ */
+export function runDecoderLayer(ops: Ops, layer: DecoderLayer, i: number, eps: number, x: Residual, state: ModelState): Residual {
+  const st = state.layers[i];
+  const { mixer, ffn } = layer;
+  const a = addAndNorm(ops, x, layer.mixerNorm, eps);
+  let out: Tensor; // [n, D]
+  if (mixer.kind === "attention" && st?.kind === "attention") out = mixer.run(a.normed, st, state.position);
+  else if (mixer.kind === "ssm" && st?.kind === "ssm") out = mixer.run(a.normed, st);
+  else throw new RangeError(`forward: layer ${i} state does not match the layer kind`);
+  if (!ffn) return { stream: a.stream, pending: out };
+  const b = addAndNorm(ops, { stream: a.stream, pending: out }, ffn.norm, eps);
+  return { stream: b.stream, pending: ffn.block(b.normed) };
 }

@@ -1,7 +1,7 @@
 import type { Ops } from "../ops.ts";
 import type { Tensor } from "../tensor.ts";
 import type { CausalLM, ForwardOptions, ModelFacts, ModelState } from "./causal-lm.ts";
-import { runDecoderLayer } from "./decoder-layer.ts";
+import { addAndNorm, type Residual, runDecoderLayer } from "./decoder-layer.ts";
 import type { StackWeights } from "./stack-weights.ts";
 
 /** What buildCausalLM runs: the loaded stack and the facts its card reports. */
@@ -33,14 +33,14 @@ export function buildCausalLM(spec: StackSpec): CausalLM {
    */
   function run(ids: Tensor, state: ModelState, head: "none" | "last" | "all"): Tensor | undefined {
     const n = ids.shape[0]!;
-    let x = ops.embedding(weights.embed, ids); // [n, D]
+    let x: Residual = { stream: ops.embedding(weights.embed, ids) }; // [n, D]
     for (const [i, layer] of weights.layers.entries()) {
       x = runDecoderLayer(ops, layer, i, normEps, x, state); // [n, D]
     }
     ops.advance(state.position, n);
     if (head === "none") return undefined;
-    if (head === "last" && n > 1) x = ops.rows(x, n - 1, 1); // [1, D]
-    return ops.linear(ops.rmsnorm(x, weights.finalNorm, normEps), weights.lmHead); // [n | 1, V]
+    if (head === "last" && n > 1) x = { stream: ops.rows(x.stream, n - 1, 1), pending: x.pending && ops.rows(x.pending, n - 1, 1) }; // [1, D]
+    return ops.linear(addAndNorm(ops, x, weights.finalNorm, normEps).normed, weights.lmHead); // [n | 1, V]
   }
 
   function checkState(state: ModelState, n: number): void {

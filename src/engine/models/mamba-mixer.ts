@@ -79,7 +79,7 @@ function mambaMixer(ops: Ops, w: MambaMixerWeights, c: MambaMixerConfig, x: Tens
   const { dInner: E, dState: N, dtRank: R } = c;
   const xz = ops.linear(x, w.inProj, w.inProjBias); // [n, 2E]
   const gate = ops.sliceCols(xz, E, E); // [n, E]
-  const u = ops.silu(ops.conv1dCausal(ops.sliceCols(xz, 0, E), w.conv, w.convBias, state.conv)); // [n, E]
+  const u = ops.conv1dCausal(ops.sliceCols(xz, 0, E), w.conv, w.convBias, state.conv, "silu"); // [n, E]
   const dbc = ops.linear(u, w.xProj); // [n, R + 2N]
   let dt = ops.sliceCols(dbc, 0, R); // [n, R]
   let B = ops.sliceCols(dbc, R, N); // [n, N]

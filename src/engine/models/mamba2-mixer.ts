@@ -90,7 +90,7 @@ function mamba2Mixer(ops: Ops, w: Mamba2MixerWeights, c: Mamba2MixerConfig, x: T
   const X = E + 2 * G * N;
   const zxbcdt = ops.linear(x, w.inProj, w.inProjBias); // [n, E + X + H]
   const z = ops.sliceCols(zxbcdt, 0, E); // [n, E]
-  const xbc = ops.silu(ops.conv1dCausal(ops.sliceCols(zxbcdt, E, X), w.conv, w.convBias, state.conv)); // [n, X]
+  const xbc = ops.conv1dCausal(ops.sliceCols(zxbcdt, E, X), w.conv, w.convBias, state.conv, "silu"); // [n, X]
   const xs = ops.sliceCols(xbc, 0, E); // [n, E]
   const B = ops.sliceCols(xbc, E, G * N); // [n, G·N]
   const C = ops.sliceCols(xbc, E + G * N, G * N); // [n, G·N]

@@ -9,13 +9,11 @@ import type { Tensor } from "../tensor.ts";
 import type { FeedForward } from "./decoder-layer.ts";
 import type { WeightLoader } from "./weight-loader.ts";
 
-/** gate/up/down projection weights (biases only with mlp_bias). */
+/** gate and up stacked by rows (one linear for both), and down; biases only with mlp_bias. */
 interface MlpWeights {
-  gate: Tensor; // [F, D]
-  up: Tensor; // [F, D]
+  gateUp: Tensor; // [2F, D]
   down: Tensor; // [D, F]
-  gateBias?: Tensor; // [F]
-  upBias?: Tensor; // [F]
+  gateUpBias?: Tensor; // [2F]
   downBias?: Tensor; // [D]
 }
 
@@ -29,11 +27,9 @@ export function loadMlp(
   bias = false,
 ): FeedForward {
   const w: MlpWeights = {
-    gate: load.takeMatrix(`${prefix}gate_proj.weight`, [ffn, dModel]),
-    up: load.takeMatrix(`${prefix}up_proj.weight`, [ffn, dModel]),
+    gateUp: load.takeRows([[`${prefix}gate_proj.weight`, [ffn, dModel]], [`${prefix}up_proj.weight`, [ffn, dModel]]], "matrix"),
     down: load.takeMatrix(`${prefix}down_proj.weight`, [dModel, ffn]),
-    gateBias: load.takeIf(bias, `${prefix}gate_proj.bias`, [ffn]),
-    upBias: load.takeIf(bias, `${prefix}up_proj.bias`, [ffn]),
+    gateUpBias: bias ? load.takeRows([[`${prefix}gate_proj.bias`, [ffn]], [`${prefix}up_proj.bias`, [ffn]]], "vector") : undefined,
     downBias: load.takeIf(bias, `${prefix}down_proj.bias`, [dModel]),
   };
   return (x) => mlp(ops, w, x);
@@ -41,6 +37,6 @@ export function loadMlp(
 
 /** The block on x [n, D] → [n, D]. */
 function mlp(ops: Ops, w: MlpWeights, x: Tensor): Tensor {
-  const hidden = ops.siluMul(ops.linear(x, w.gate, w.gateBias), ops.linear(x, w.up, w.upBias)); // [n, F]
+  const hidden = ops.siluAndMul(ops.linear(x, w.gateUp, w.gateUpBias)); // [n, F]
   return ops.linear(hidden, w.down, w.downBias); // [n, D]
 }

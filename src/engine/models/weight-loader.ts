@@ -74,6 +74,30 @@ export class WeightLoader {
     return this.ops.weight({ shape: [parts.length, ...shape], dtype, values }, "matrix");
   }
 
+  /**
+   * Matrices (or biases) that read the same input, concatenated along their rows at load, in their stored dtype:
+   * one linear then computes them all (q‖k‖v, gate‖up), one kernel where there were several. They must share one
+   * dtype and their trailing dims.
+   */
+  takeRows(parts: readonly (readonly [name: string, shape: readonly number[]])[], use: "matrix" | "vector"): Tensor {
+    const stored = parts.map(([name, shape]) => this.stored(name, shape));
+    const first = stored[0]!;
+    const trailing = first.shape.slice(1).join(",");
+    for (const [i, t] of stored.entries()) {
+      if (t.dtype !== first.dtype) throw new ModelWeightsError(`tensors "${parts[0]![0]}" and "${parts[i]![0]}" differ in dtype (${first.dtype}, ${t.dtype})`);
+      if (t.shape.slice(1).join(",") !== trailing) throw new ModelWeightsError(`tensors "${parts[0]![0]}" and "${parts[i]![0]}" cannot be stacked by rows`);
+    }
+    const total = stored.reduce((a, t) => a + t.values.length, 0);
+    const values = first.dtype === "F32" ? new Float32Array(total) : new Uint16Array(total);
+    let at = 0;
+    for (const t of stored) {
+      values.set(t.values, at);
+      at += t.values.length;
+    }
+    const rows = stored.reduce((a, t) => a + t.shape[0]!, 0);
+    return this.ops.weight({ shape: [rows, ...first.shape.slice(1)], dtype: first.dtype, values }, use);
+  }
+
   /** A vector-like weight viewed with another shape of the same size (e.g. conv1d [d, 1, k] as [d, k]). */
   takeAs(name: string, stored: readonly number[], view: readonly number[]): Tensor {
     return this.ops.weight({ ...this.stored(name, stored), shape: view }, "vector");

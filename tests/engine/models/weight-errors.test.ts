@@ -56,3 +56,18 @@ describe("createModel: weights through the explicit name map", () => {
     expect(logitsB).toEqual(logitsA);
   });
 });
+
+describe("fused projections (q‖k‖v, gate‖up stacked by rows at load)", () => {
+  it("names the tensor whose dtype differs from the others it is stacked with", async () => {
+    const { config, tensors } = await readFixture("llama");
+    const name = "model.layers.0.self_attn.v_proj.weight";
+    const store: WeightStore = {
+      ...tensors,
+      getStored: (n, expect) => {
+        const t = tensors.getStored(n, expect);
+        return n === name ? { shape: t.shape, dtype: "BF16", values: new Uint16Array(t.values.length) } : t;
+      },
+    };
+    expect(() => createModel({ config, tensors: store }, cpuOps)).toThrow(/"model\.layers\.0\.self_attn\.q_proj\.weight" and "model\.layers\.0\.self_attn\.v_proj\.weight" differ in dtype \(F32, BF16\)/);
+  });
+});

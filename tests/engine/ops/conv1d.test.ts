@@ -40,3 +40,18 @@ describe("conv1dCausal", () => {
     expect(Array.from(state.data.subarray(0, kw - 1))).toEqual([x.data[(n - 3) * d]!, x.data[(n - 2) * d]!, x.data[(n - 1) * d]!]);
   });
 });
+
+describe("conv1dCausal with activation silu", () => {
+  it("is the silu op on the plain convolution's output, bit for bit, and rolls the state the same", () => {
+    const next = rng(11);
+    const [n, d, kw] = [9, 6, 4];
+    const x = randomTensor(next, [n, d]);
+    const w = randomTensor(next, [d, kw]);
+    const state0 = randomTensor(next, [d, kw - 1]);
+    const [s1, s2] = [tensor(state0.shape, state0.data.slice()), tensor(state0.shape, state0.data.slice())];
+    const fused = ops.conv1dCausal(x, w, undefined, s1, "silu");
+    const plain = ops.silu(ops.conv1dCausal(x, w, undefined, s2));
+    expect(Array.from(fused.data)).toEqual(Array.from(plain.data));
+    expect(Array.from(s1.data)).toEqual(Array.from(s2.data));
+  });
+});

@@ -45,3 +45,15 @@ describe("elementwise ops", () => {
     expect(() => ops.topk(t([1, 2], [1, 2]), 3)).toThrow(/k = 3 outside/);
   });
 });
+
+describe("siluAndMul", () => {
+  it("is siluMul of the two halves of each row, bit for bit", () => {
+    const next = rng(9);
+    const x = randomTensor(next, [4, 14], -6, 6);
+    const got = ops.siluAndMul(x);
+    const want = ops.siluMul(ops.sliceCols(x, 0, 7), ops.sliceCols(x, 7, 7));
+    expect(got.shape).toEqual([4, 7]);
+    expect(Array.from(got.data)).toEqual(Array.from(want.data));
+    expect(() => ops.siluAndMul(randomTensor(next, [2, 5]))).toThrow(/odd/);
+  });
+});

@@ -40,3 +40,15 @@ describe("gatedRmsnorm", () => {
     expect(() => ops.gatedRmsnorm(x, x, randomTensor(rng(3), [6]), 1e-6, 4)).toThrow(/group size 4 does not divide 6/);
   });
 });
+
+describe("addRmsnorm", () => {
+  it("is add then rmsnorm, bit for bit, returning both the sum and its norm", () => {
+    const next = rng(5);
+    const [x, r, w] = [randomTensor(next, [3, 10]), randomTensor(next, [3, 10]), randomTensor(next, [10])];
+    const { sum, normed } = ops.addRmsnorm(x, r, w, 1e-5);
+    const s = ops.add(x, r);
+    expect(Array.from(sum.data)).toEqual(Array.from(s.data));
+    expect(Array.from(normed.data)).toEqual(Array.from(ops.rmsnorm(s, w, 1e-5).data));
+    expect(() => ops.addRmsnorm(x, randomTensor(next, [2, 10]), w, 1e-5)).toThrow(/shapes/);
+  });
+});

@@ -20,7 +20,9 @@ function zip(op: string, a: HostTensor, b: HostTensor, f: (x: number, y: number)
 }
 
 /** x·σ(x), elementwise. */
-export const silu = (x: HostTensor): HostTensor => map(x, (v) => v / (1 + Math.exp(-v)));
+/** x·σ(x) of one value: the formula every CPU op that applies silu shares, so fused and unfused agree bit for bit. */
+export const siluOf = (v: number): number => v / (1 + Math.exp(-v));
+export const silu = (x: HostTensor): HostTensor => map(x, siluOf);
 /** log(1 + eˣ), elementwise; x itself above 20, as torch.nn.functional.softplus (threshold 20). */
 export const softplus = (x: HostTensor): HostTensor => map(x, (v) => (v > 20 ? v : Math.log1p(Math.exp(v))));
 /** eˣ, elementwise. */
@@ -44,7 +46,17 @@ export const add = (a: HostTensor, b: HostTensor): HostTensor => zip("add", a, b
 /** a · b, same shapes. */
 export const mul = (a: HostTensor, b: HostTensor): HostTensor => zip("mul", a, b, (x, y) => x * y);
 /** silu(gate) · up, same shapes. */
-export const siluMul = (gate: HostTensor, up: HostTensor): HostTensor => zip("siluMul", gate, up, (g, u) => (g / (1 + Math.exp(-g))) * u);
+export const siluMul = (gate: HostTensor, up: HostTensor): HostTensor => zip("siluMul", gate, up, (g, u) => siluOf(g) * u);
+
+/** silu(x[:, :f]) · x[:, f:] of a fused gate‖up projection: x [n, 2f] → [n, f], as siluMul on the two halves. */
+export function siluAndMul(x: HostTensor): HostTensor {
+  const [n, k] = dims2("siluAndMul", "x", x);
+  if (k % 2 !== 0) throw new ShapeError(`siluAndMul: x [${x.shape}] has an odd number of columns`);
+  const f = k / 2;
+  const out = new Float32Array(n * f);
+  for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) out[i * f + j] = siluOf(x.data[i * k + j]!) * x.data[i * k + f + j]!;
+  return tensor([n, f], out);
+}
 
 /** Softmax over the last dim of x [n, c], max-subtracted for stability. */
 export function softmax(x: HostTensor): HostTensor {

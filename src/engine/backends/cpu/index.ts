@@ -4,11 +4,11 @@ import { widenBf16, widenF16 } from "../../checkpoint/half-float.ts";
 import { attention, kvAppend, newKvCache, positionOf } from "./attention.ts";
 import { conv1dCausal } from "./conv1d.ts";
 import { copyRow } from "./copy-row.ts";
-import { add, addBias, clamp, exp, mul, scale, silu, siluMul, softmax, softplus, topk } from "./elementwise.ts";
+import { add, addBias, clamp, exp, mul, scale, silu, siluAndMul, siluMul, softmax, softplus, topk } from "./elementwise.ts";
 import { experts } from "./experts.ts";
 import { embedding, linear, sliceCols } from "./linear.ts";
 import { tokenLogprobs } from "./logprobs.ts";
-import { gatedRmsnorm, rmsnorm } from "./norm.ts";
+import { addRmsnorm, gatedRmsnorm, rmsnorm } from "./norm.ts";
 import { rope } from "./rope.ts";
 import { configureSampler, newSampler, sample } from "./sampler.ts";
 import { selectiveScan } from "./selective-scan.ts";
@@ -60,6 +60,7 @@ const plain = {
   embedding,
   sliceCols,
   rmsnorm,
+  addRmsnorm,
   gatedRmsnorm,
   silu,
   softplus,
@@ -70,6 +71,7 @@ const plain = {
   add,
   mul,
   siluMul,
+  siluAndMul,
   softmax,
   topk,
   experts,

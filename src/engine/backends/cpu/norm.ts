@@ -1,5 +1,6 @@
 import { tensor, type HostTensor } from "../../tensor.ts";
 import { dims2, expectShape, ShapeError } from "../../shape-check.ts";
+import { add } from "./elementwise.ts";
 
 /** RMSNorm over the last dim (LlamaRMSNorm): x [n, d], w [d] → x · rsqrt(mean(x²) + eps) · w. */
 export function rmsnorm(x: HostTensor, w: HostTensor, eps: number): HostTensor {
@@ -17,6 +18,12 @@ export function rmsnorm(x: HostTensor, w: HostTensor, eps: number): HostTensor {
     for (let j = 0; j < d; j++) out[o + j] = Math.fround(xd[o + j]! * inv) * wd[j]!;
   }
   return tensor([n, d], out);
+}
+
+/** x + r, then its RMSNorm: the sum is the add op's, the norm the rmsnorm op's. x, r [n, d], w [d]. */
+export function addRmsnorm(x: HostTensor, r: HostTensor, w: HostTensor, eps: number): { sum: HostTensor; normed: HostTensor } {
+  const sum = add(x, r);
+  return { sum, normed: rmsnorm(sum, w, eps) };
 }
 
 /**

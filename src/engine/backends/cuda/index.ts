@@ -242,6 +242,9 @@ export function createCudaOps(options: { library?: string; device?: number } = {
       const [n, k] = dims2("sliceCols", "x", x);
       if (start < 0 || width < 0 || start + width > k) throw new ShapeError(`sliceCols: [${start}, ${start + width}) outside ${k} columns`);
       const xt = dev("sliceCols", x);
+      // one row (a decode step), or every column: the slice is contiguous, so a view — no kernel in the step —
+      // where it starts on 16 bytes, as the kernels' vector loads need
+      if ((n === 1 || width === k) && start % 4 === 0) return make([n, width], xt.ptr + start * 4);
       const y = stepTensor([n, width], "sliceCols");
       check("sliceCols", call.sy_copy2d(y.ptr, width * 4, xt.ptr + start * 4, k * 4, width * 4, n));
       return y;
@@ -253,6 +256,15 @@ export function createCudaOps(options: { library?: string; device?: number } = {
       const y = stepTensor([n, d], "rmsnorm");
       check("rmsnorm", call.rmsnorm_f32(dev("rmsnorm", x).ptr, dev("rmsnorm", w).ptr, y.ptr, n, d, eps, stream));
       return y;
+    },
+    addRmsnorm(x: Tensor, r: Tensor, w: Tensor, eps: number): { sum: Tensor; normed: Tensor } {
+      const [n, d] = dims2("addRmsnorm", "x", x);
+      expectShape("addRmsnorm", "r", r, [n, d]);
+      expectShape("addRmsnorm", "w", w, [d]);
+      const sum = stepTensor([n, d], "addRmsnorm");
+      const normed = stepTensor([n, d], "addRmsnorm");
+      check("addRmsnorm", call.sy_add_rmsnorm(dev("addRmsnorm", x).ptr, dev("addRmsnorm", r).ptr, dev("addRmsnorm", w).ptr, sum.ptr, normed.ptr, n, d, eps));
+      return { sum, normed };
     },
     gatedRmsnorm(x: Tensor, z: Tensor, w: Tensor, eps: number, groupSize: number): Tensor {
       const [n, d] = dims2("gatedRmsnorm", "x", x);
@@ -272,6 +284,13 @@ export function createCudaOps(options: { library?: string; device?: number } = {
     add: (a, b) => binary("add", a, b),
     mul: (a, b) => binary("mul", a, b),
     siluMul: (a, b) => binary("siluMul", a, b),
+    siluAndMul(x: Tensor): Tensor {
+      const [n, k] = dims2("siluAndMul", "x", x);
+      if (k % 2 !== 0) throw new ShapeError(`siluAndMul: x [${x.shape}] has an odd number of columns`);
+      const y = stepTensor([n, k / 2], "siluAndMul");
+      check("siluAndMul", call.sy_silu_and_mul(dev("siluAndMul", x).ptr, y.ptr, n, k / 2));
+      return y;
+    },
     addBias(x: Tensor, b: Tensor): Tensor {
       const [n, k] = dims2("addBias", "x", x);
       expectShape("addBias", "b", b, [k]);
@@ -308,11 +327,11 @@ export function createCudaOps(options: { library?: string; device?: number } = {
       return y;
     },
 
-    conv1dCausal(x: Tensor, w: Tensor, b: Tensor | undefined, state: Tensor): Tensor {
+    conv1dCausal(x: Tensor, w: Tensor, b: Tensor | undefined, state: Tensor, activation?: "silu"): Tensor {
       const { n, d, kw } = conv1dDims(x, w, b, state);
       const y = stepTensor([n, d], "conv1dCausal");
       const bias = b ? dev("conv1dCausal", b).ptr : 0;
-      check("conv1dCausal", call.conv1d_causal_f32(dev("conv1dCausal", x).ptr, dev("conv1dCausal", w).ptr, bias, dev("conv1dCausal", state).ptr, y.ptr, n, d, kw, stream));
+      check("conv1dCausal", call.conv1d_causal_f32(dev("conv1dCausal", x).ptr, dev("conv1dCausal", w).ptr, bias, dev("conv1dCausal", state).ptr, y.ptr, n, d, kw, activation === "silu" ? 1 : 0, stream));
       return y;
     },
     selectiveScan(u: Tensor, delta: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor): Tensor {

@@ -163,6 +163,11 @@ export async function createWebGpuOps(options: GpuContextOptions = {}): Promise<
     sliceCols: (x, start, width) => sliceCols(gpu, dev("sliceCols", x), start, width),
 
     rmsnorm: (x, w, eps) => rmsnorm(gpu, dev("rmsnorm", x), dev("rmsnorm", w), eps),
+    // two dispatches here: a step's dispatches cost far less than its waits in Deno's WebGPU (shared/STACK.md)
+    addRmsnorm(x, r, w, eps) {
+      const sum = binary(gpu, "add", dev("addRmsnorm", x), dev("addRmsnorm", r));
+      return { sum, normed: rmsnorm(gpu, sum, dev("addRmsnorm", w), eps) };
+    },
     gatedRmsnorm: (x, z, w, eps, groupSize) =>
       gatedRmsnorm(gpu, dev("gatedRmsnorm", x), dev("gatedRmsnorm", z), dev("gatedRmsnorm", w), eps, groupSize),
 
@@ -175,13 +180,21 @@ export async function createWebGpuOps(options: GpuContextOptions = {}): Promise<
     add: (a, b) => binary(gpu, "add", dev("add", a), dev("add", b)),
     mul: (a, b) => binary(gpu, "mul", dev("mul", a), dev("mul", b)),
     siluMul: (a, b) => binary(gpu, "siluMul", dev("siluMul", a), dev("siluMul", b)),
+    siluAndMul(x) {
+      const g = dev("siluAndMul", x);
+      const f = (x.shape[1] ?? 0) / 2;
+      if (x.shape.length !== 2 || !Number.isInteger(f)) throw new ShapeError(`siluAndMul: x [${x.shape}] is not [n, 2f]`);
+      return binary(gpu, "siluMul", sliceCols(gpu, g, 0, f), sliceCols(gpu, g, f, f));
+    },
     softmax: (x) => softmax(gpu, dev("softmax", x)),
     topk: (x, k) => topk(gpu, dev("topk", x), k),
     experts: (x, gate, up, down, indices, weights) =>
       experts(gpu, dev("experts", x), dev("experts", gate, ANY), dev("experts", up, ANY), dev("experts", down, ANY), dev("experts", indices), dev("experts", weights)),
 
-    conv1dCausal: (x, w, b, state) =>
-      conv1dCausal(gpu, dev("conv1dCausal", x), dev("conv1dCausal", w), b && dev("conv1dCausal", b), dev("conv1dCausal", state)),
+    conv1dCausal(x, w, b, state, activation) {
+      const y = conv1dCausal(gpu, dev("conv1dCausal", x), dev("conv1dCausal", w), b && dev("conv1dCausal", b), dev("conv1dCausal", state));
+      return activation === "silu" ? unary(gpu, "silu", y) : y;
+    },
     selectiveScan(u, delta, A, B, C, D, state) {
       const t = (x: Tensor) => dev("selectiveScan", x);
       return selectiveStateUpdate(gpu, t(u), t(delta), t(A), t(B), t(C), t(D), t(state));
