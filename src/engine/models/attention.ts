@@ -68,14 +68,16 @@ function attentionBlock(
   const qw = c.heads * c.headDim;
   const kvw = c.kvHeads * c.headDim;
   const qkv = ops.linear(x, w.qkv, w.qkvBias); // [n, Q·S + 2·V·S]
-  let q = ops.reshape(ops.sliceCols(qkv, 0, qw), [n, c.heads, c.headDim]); // [n, Q, S]
-  let k = ops.reshape(ops.sliceCols(qkv, qw, kvw), [n, c.kvHeads, c.headDim]); // [n, V, S]
-  const v = ops.sliceCols(qkv, qw + kvw, kvw); // [n, V·S]
+  // q and k side by side as Q + V heads: one rope for both
+  let qk = ops.sliceCols(qkv, 0, qw + kvw); // [n, (Q + V)·S]
   if (c.rope && invFreq) {
-    q = ops.rope(q, pos, invFreq, c.rope.attentionScaling); // [n, Q, S]
-    k = ops.rope(k, pos, invFreq, c.rope.attentionScaling); // [n, V, S]
+    const heads = ops.rope(ops.reshape(qk, [n, c.heads + c.kvHeads, c.headDim]), pos, invFreq, c.rope.attentionScaling);
+    qk = ops.reshape(heads, [n, qw + kvw]);
   }
-  ops.kvAppend(state.kv, ops.reshape(k, [n, c.kvHeads * c.headDim]), v, pos); // cache [t, V·S]
+  const q = ops.reshape(ops.sliceCols(qk, 0, qw), [n, c.heads, c.headDim]); // [n, Q, S]
+  const k = ops.sliceCols(qk, qw, kvw); // [n, V·S]
+  const v = ops.sliceCols(qkv, qw + kvw, kvw); // [n, V·S]
+  ops.kvAppend(state.kv, k, v, pos); // cache [t, V·S]
   const out = ops.attention(q, state.kv, pos, 1 / Math.sqrt(c.headDim)); // [n, Q·S]
   return ops.linear(out, w.o, w.oBias); // [n, D]
 }
