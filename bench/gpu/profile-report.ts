@@ -32,11 +32,11 @@ for (const file of process.argv.slice(2)) {
   const [name, metric, value, unit] = ["Kernel Name", "Metric Name", "Metric Value", "Metric Unit"].map((h) => header.indexOf(h));
   const rows = lines.slice(1).map(fields).filter((f) => f[metric!] === "gpu__time_duration.sum");
   const step = rows.slice(rows.length / 2);
-  const scale = (u: string) => (u === "nsecond" ? 1e-3 : u === "usecond" ? 1 : u === "msecond" ? 1e3 : NaN);
+  const scale = (u: string) => ({ ns: 1e-3, nsecond: 1e-3, us: 1, usecond: 1, ms: 1e3, msecond: 1e3 })[u] ?? NaN;
   const byKernel = new Map<string, { count: number; us: number }>();
   for (const r of step) {
     // the kernel's name without its namespace and template arguments
-    const k = r[name!]!.replace(/\(.*$/, "").replace(/<.*$/, "").replace(/^.*::/, "");
+    const k = r[name!]!.replace(/\(.*$/, "").replace(/^void /, "").replace(/<unnamed>::/g, "").replace(/<.*$/, "").replace(/^.*::/, "");
     const e = byKernel.get(k) ?? { count: 0, us: 0 };
     e.count += 1;
     e.us += Number(r[value!]!.replace(/,/g, "")) * scale(r[unit!]!);

@@ -60,7 +60,8 @@ export const CUDA_SYMBOLS = {
   sy_kv_append: [P, P, P, P, P, I, I, I, I],
   sy_attention_scratch_floats: [I, I, I, I],
   sy_attention: [P, P, P, P, P, P, I, I, I, I, I, F, I],
-  sy_sample: [P, I, P, P, P],
+  sy_sample_scratch_floats: [I],
+  sy_sample: [P, I, P, P, P, P],
   sy_token_logprobs: [P, P, P, I, I],
 } as const;
 

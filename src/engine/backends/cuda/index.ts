@@ -404,7 +404,8 @@ export function createCudaOps(options: { library?: string; device?: number } = {
       if (rows !== 1) throw new ShapeError(`sample: logits must be one row, got [${logits.shape}]`);
       const s = slot as Partial<CudaSamplerSlot>;
       if (s.backend !== "cuda" || s.ptr === undefined) throw new ShapeError("sample: the sampler slot belongs to another backend");
-      check("sample", call.sy_sample(dev("sample", logits).ptr, v, s.ptr, dev("sample", token).ptr, dev("sample", logprob).ptr));
+      const scratch = mem.step(call.sy_sample_scratch_floats(v) * 4, "the sampler's partials");
+      check("sample", call.sy_sample(dev("sample", logits).ptr, v, s.ptr, dev("sample", token).ptr, dev("sample", logprob).ptr, scratch));
     },
     tokenLogprobs(logits: Tensor, targets: Tensor): Tensor {
       const [n, v] = dims2("tokenLogprobs", "logits", logits);
