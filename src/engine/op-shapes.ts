@@ -25,7 +25,7 @@ export function conv1dDims(x: Tensor, w: Tensor, b: Tensor | undefined, state: T
 }
 
 /** selectiveScan: u, delta [n, d], A [d, s], B, C [n, s], D [d], state [d, s] → { n, d, s } */
-export function selectiveScanDims(u: Tensor, delta: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor): { n: number; d: number; s: number } {
+export function selectiveScanDims(u: Tensor, delta: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor, opts?: { z?: Tensor }): { n: number; d: number; s: number } {
   const [n, d] = dims2("selectiveScan", "u", u);
   const [, s] = dims2("selectiveScan", "A", A);
   expectShape("selectiveScan", "delta", delta, [n, d]);
@@ -34,11 +34,12 @@ export function selectiveScanDims(u: Tensor, delta: Tensor, A: Tensor, B: Tensor
   expectShape("selectiveScan", "C", C, [n, s]);
   expectShape("selectiveScan", "D", D, [d]);
   expectShape("selectiveScan", "state", state, [d, s]);
+  if (opts?.z) expectShape("selectiveScan", "z", opts.z, [n, d]);
   return { n, d, s };
 }
 
 /** ssdScan: x [n, h, p], dt [n, h], A [h], B, C [n, g, s], D [h], state [h, p, s], g | h → { n, h, p, g, s } */
-export function ssdScanDims(x: Tensor, dt: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor): { n: number; h: number; p: number; g: number; s: number } {
+export function ssdScanDims(x: Tensor, dt: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor, opts?: { dtBias?: Tensor }): { n: number; h: number; p: number; g: number; s: number } {
   const [n, h, p] = dims3("ssdScan", "x", x);
   const [, g, s] = dims3("ssdScan", "B", B);
   if (h % g !== 0) throw new ShapeError(`ssdScan: ${g} groups do not divide ${h} heads`);
@@ -48,6 +49,7 @@ export function ssdScanDims(x: Tensor, dt: Tensor, A: Tensor, B: Tensor, C: Tens
   expectShape("ssdScan", "C", C, [n, g, s]);
   expectShape("ssdScan", "D", D, [h]);
   expectShape("ssdScan", "state", state, [h, p, s]);
+  if (opts?.dtBias) expectShape("ssdScan", "dtBias", opts.dtBias, [h]);
   return { n, h, p, g, s };
 }
 

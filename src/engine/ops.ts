@@ -137,17 +137,20 @@ export interface Ops {
   /**
    * Mamba-1 selective scan, continuing from `state`:
    *   hₜ = exp(Δₜ·A) ⊙ hₜ₋₁ + Δₜ·Bₜ·uₜ ;  yₜ = hₜ·Cₜ + D·uₜ
-   * u, delta [n, d] (delta already softplus'ed), A [d, s], B, C [n, s], D [d], state [d, s] → y [n, d].
-   * Updates state in place. One token (n = 1) is the decode step.
+   * u, delta [n, d], A [d, s], B, C [n, s], D [d], state [d, s] → y [n, d]. Updates state in place. One token
+   * (n = 1) is the decode step. Options, as mamba_ssm's selective_state_update takes them: `deltaSoftplus` takes
+   * Δ = softplus(delta) (the softplus op's), `z` [n, d] gates the output, y · silu(z) (the siluMul op's).
    */
-  selectiveScan(u: Tensor, delta: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor): Tensor;
+  selectiveScan(u: Tensor, delta: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor, opts?: SelectiveScanOptions): Tensor;
   /**
    * Mamba-2 SSD scan (scalar A per head, B/C shared by the heads of a group), continuing from `state`:
    *   hₜ = exp(Δₜ·A) · hₜ₋₁ + Δₜ · xₜ ⊗ Bₜ ;  yₜ = hₜ·Cₜ + D·xₜ
-   * x [n, h, p], dt [n, h] (already softplus'ed and clamped), A [h], B, C [n, g, s], D [h], state [h, p, s]
-   * → y [n, h·p]. Updates state in place. One token (n = 1) is the decode step.
+   * x [n, h, p], dt [n, h], A [h], B, C [n, g, s], D [h], state [h, p, s] → y [n, h·p]. Updates state in
+   * place. One token (n = 1) is the decode step. Options, in this order (each as its own op computes it):
+   * `dtBias` [h] adds a bias to dt, `dtSoftplus` takes its softplus, `dtLimit` clamps it — Δ as HF's Mamba-2
+   * mixer computes it from in_proj's dt columns.
    */
-  ssdScan(x: Tensor, dt: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor): Tensor;
+  ssdScan(x: Tensor, dt: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor, opts?: SsdScanOptions): Tensor;
 
   /**
    * Rotary embedding (HF rotate_half convention) on the first r = 2·|invFreq| dims of every head, at positions
@@ -183,6 +186,24 @@ export interface Ops {
   sample(logits: Tensor, slot: SamplerSlot, token: Tensor, logprob: Tensor): void;
   /** ln softmax(logits[i])[targets[i]] for every row: logits [n, v], targets [n] → [n] */
   tokenLogprobs(logits: Tensor, targets: Tensor): Tensor;
+}
+
+/** What Ops.selectiveScan fuses around the scan. */
+export interface SelectiveScanOptions {
+  /** Δ = softplus(delta) */
+  deltaSoftplus?: boolean;
+  /** the output gate: y · silu(z), z [n, d] */
+  z?: Tensor;
+}
+
+/** What Ops.ssdScan fuses before the scan, in this order. */
+export interface SsdScanOptions {
+  /** dt + bias on every row, bias [h] */
+  dtBias?: Tensor;
+  /** softplus(dt) */
+  dtSoftplus?: boolean;
+  /** min(max(dt, lo), hi) */
+  dtLimit?: readonly [number, number];
 }
 
 /** An opaque sampler slot made by Ops.newSampler. */

@@ -89,7 +89,7 @@ function mambaMixer(ops: Ops, w: MambaMixerWeights, c: MambaMixerConfig, x: Tens
     B = ops.rmsnorm(B, w.innerNorms.b, c.innerNormEps); // [n, N]
     C = ops.rmsnorm(C, w.innerNorms.c, c.innerNormEps); // [n, N]
   }
-  const delta = ops.softplus(ops.linear(dt, w.dtProj, w.dtProjBias)); // [n, E]
-  const y = ops.selectiveScan(u, delta, w.A, B, C, w.D, state.ssm); // [n, E]
-  return ops.linear(ops.siluMul(gate, y), w.outProj, w.outProjBias); // [n, D]
+  const delta = ops.linear(dt, w.dtProj, w.dtProjBias); // [n, E], softplus'ed in the scan
+  const y = ops.selectiveScan(u, delta, w.A, B, C, w.D, state.ssm, { deltaSoftplus: true, z: gate }); // [n, E]
+  return ops.linear(y, w.outProj, w.outProjBias); // [n, D]
 }

@@ -94,16 +94,16 @@ function mamba2Mixer(ops: Ops, w: Mamba2MixerWeights, c: Mamba2MixerConfig, x: T
   const xs = ops.sliceCols(xbc, 0, E); // [n, E]
   const B = ops.sliceCols(xbc, E, G * N); // [n, G·N]
   const C = ops.sliceCols(xbc, E + G * N, G * N); // [n, G·N]
-  const dtRaw = ops.addBias(ops.sliceCols(zxbcdt, E + X, H), w.dtBias); // [n, H]
-  const dt = ops.clamp(ops.softplus(dtRaw), c.dtLimit[0], c.dtLimit[1]); // [n, H]
+  const dtRaw = ops.sliceCols(zxbcdt, E + X, H); // [n, H]: + dt_bias, softplus and the clamp happen in the scan
   const y = ops.ssdScan(
     ops.reshape(xs, [n, H, P]),
-    dt,
+    dtRaw,
     w.A,
     ops.reshape(B, [n, G, N]),
     ops.reshape(C, [n, G, N]),
     w.D,
     state.ssm,
+    { dtBias: w.dtBias, dtSoftplus: true, dtLimit: c.dtLimit },
   ); // [n, E]
   const normed = ops.gatedRmsnorm(y, z, w.norm, c.normEps, c.normGroupSize); // [n, E]
   return ops.linear(normed, w.outProj, w.outProjBias); // [n, D]

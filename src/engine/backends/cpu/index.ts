@@ -76,8 +76,17 @@ const plain = {
   topk,
   experts,
   conv1dCausal,
-  selectiveScan,
-  ssdScan,
+  // the options as the ops they stand for, in order: the reference the fused GPU kernels are held to
+  selectiveScan(u: HostTensor, delta: HostTensor, A: HostTensor, B: HostTensor, C: HostTensor, D: HostTensor, state: HostTensor, opts?: { deltaSoftplus?: boolean; z?: HostTensor }): HostTensor {
+    const y = selectiveScan(u, opts?.deltaSoftplus ? softplus(delta) : delta, A, B, C, D, state);
+    return opts?.z ? siluMul(opts.z, y) : y;
+  },
+  ssdScan(x: HostTensor, dt: HostTensor, A: HostTensor, B: HostTensor, C: HostTensor, D: HostTensor, state: HostTensor, opts?: { dtBias?: HostTensor; dtSoftplus?: boolean; dtLimit?: readonly [number, number] }): HostTensor {
+    let d = opts?.dtBias ? addBias(dt, opts.dtBias) : dt;
+    if (opts?.dtSoftplus) d = softplus(d);
+    if (opts?.dtLimit) d = clamp(d, opts.dtLimit[0], opts.dtLimit[1]);
+    return ssdScan(x, d, A, B, C, D, state);
+  },
   rope,
   newKvCache,
   kvAppend,

@@ -3,7 +3,7 @@
  * device memory, weights in their stored dtype, activations in a step arena, and decode steps recorded once per
  * model state as a CUDA graph and replayed. The CPU backend is the reference it is tested against.
  */
-import type { BackendName, KvCache, Ops, SamplerSlot } from "../../ops.ts";
+import type { BackendName, KvCache, Ops, SamplerSlot, SelectiveScanOptions, SsdScanOptions } from "../../ops.ts";
 import { createSampler, type SamplerOptions } from "../../sampling.ts";
 import { BackendMismatchError, dims2, dims3, expectShape, ShapeError } from "../../shape-check.ts";
 import { conv1dDims, copyRowSpan, expertsDims, linearDims, selectiveScanDims, ssdScanDims } from "../../op-shapes.ts";
@@ -334,18 +334,22 @@ export function createCudaOps(options: { library?: string; device?: number } = {
       check("conv1dCausal", call.conv1d_causal_f32(dev("conv1dCausal", x).ptr, dev("conv1dCausal", w).ptr, bias, dev("conv1dCausal", state).ptr, y.ptr, n, d, kw, activation === "silu" ? 1 : 0, stream));
       return y;
     },
-    selectiveScan(u: Tensor, delta: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor): Tensor {
-      const { n, d, s } = selectiveScanDims(u, delta, A, B, C, D, state);
+    selectiveScan(u: Tensor, delta: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor, opts?: SelectiveScanOptions): Tensor {
+      const { n, d, s } = selectiveScanDims(u, delta, A, B, C, D, state, opts);
       const y = stepTensor([n, d], "selectiveScan");
       const p = (t: Tensor) => dev("selectiveScan", t).ptr;
-      check("selectiveScan", call.selective_state_update_f32(p(u), p(delta), p(A), p(B), p(C), p(D), p(state), y.ptr, n, d, s, stream));
-      return y;
+      const dl = opts?.deltaSoftplus ? unary("softplus", delta) : delta;
+      check("selectiveScan", call.selective_state_update_f32(p(u), p(dl), p(A), p(B), p(C), p(D), p(state), y.ptr, n, d, s, stream));
+      return opts?.z ? binary("siluMul", opts.z, y) : y;
     },
-    ssdScan(x: Tensor, dt: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor): Tensor {
-      const { n, h, p: pd, g, s } = ssdScanDims(x, dt, A, B, C, D, state);
+    ssdScan(x: Tensor, dt: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor, opts?: SsdScanOptions): Tensor {
+      const { n, h, p: pd, g, s } = ssdScanDims(x, dt, A, B, C, D, state, opts);
       const y = stepTensor([n, h * pd], "ssdScan");
       const p = (t: Tensor) => dev("ssdScan", t).ptr;
-      check("ssdScan", call.ssd_state_update_f32(p(x), p(dt), p(A), p(B), p(C), p(D), p(state), y.ptr, n, h, pd, s, g, stream));
+      let d = opts?.dtBias ? ops.addBias(dt, opts.dtBias) : dt;
+      if (opts?.dtSoftplus) d = unary("softplus", d);
+      if (opts?.dtLimit) d = unary("clamp", d, opts.dtLimit[0], opts.dtLimit[1]);
+      check("ssdScan", call.ssd_state_update_f32(p(x), p(d), p(A), p(B), p(C), p(D), p(state), y.ptr, n, h, pd, s, g, stream));
       return y;
     },
 

@@ -195,13 +195,19 @@ export async function createWebGpuOps(options: GpuContextOptions = {}): Promise<
       const y = conv1dCausal(gpu, dev("conv1dCausal", x), dev("conv1dCausal", w), b && dev("conv1dCausal", b), dev("conv1dCausal", state));
       return activation === "silu" ? unary(gpu, "silu", y) : y;
     },
-    selectiveScan(u, delta, A, B, C, D, state) {
+    // the options as separate dispatches (cheap next to a step's waits in Deno's WebGPU)
+    selectiveScan(u, delta, A, B, C, D, state, opts) {
       const t = (x: Tensor) => dev("selectiveScan", x);
-      return selectiveStateUpdate(gpu, t(u), t(delta), t(A), t(B), t(C), t(D), t(state));
+      const d = opts?.deltaSoftplus ? unary(gpu, "softplus", t(delta)) : t(delta);
+      const y = selectiveStateUpdate(gpu, t(u), d, t(A), t(B), t(C), t(D), t(state));
+      return opts?.z ? binary(gpu, "siluMul", t(opts.z), y) : y;
     },
-    ssdScan(x, dt, A, B, C, D, state) {
+    ssdScan(x, dt, A, B, C, D, state, opts) {
       const t = (v: Tensor) => dev("ssdScan", v);
-      return ssdStateUpdate(gpu, t(x), t(dt), t(A), t(B), t(C), t(D), t(state));
+      let d = opts?.dtBias ? addBias(gpu, t(dt), t(opts.dtBias)) : t(dt);
+      if (opts?.dtSoftplus) d = unary(gpu, "softplus", d);
+      if (opts?.dtLimit) d = unary(gpu, "clamp", d, opts.dtLimit[0], opts.dtLimit[1]);
+      return ssdStateUpdate(gpu, t(x), d, t(A), t(B), t(C), t(D), t(state));
     },
 
     rope: (x, pos, invFreq, scaling) => rope(gpu, dev("rope", x), dev("rope", pos), dev("rope", invFreq), scaling),
