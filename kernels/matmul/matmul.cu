@@ -13,6 +13,8 @@
 //   gemv_t (n ≤ 8) — gemv with the weight row read 16 bytes a lane (8 halves or 4 floats), 4 loads in flight,
 //     widened in registers; 1–8 warps per row (split-K, summed in shared memory) so small matrices still fill
 //     the GPU; one pass over the weights for all n rows. Our own: decode is weight-streaming bound.
+//   gemv_t with the residual add + RMSNorm in front (sy_linear_norm, one row) — each block normalises x + r into
+//     shared memory, then the blocks (4 a SM) stride over the rows: the norm costs no launch of its own.
 //   n > 8 — cuBLAS GemmEx (kernels/runtime/blas.cu): on the tensor cores for half weights (x narrowed into
 //     xh [n, k] first, f32 out, f32 compute), f32 without TF32 for f32 weights; the bias is added by a second
 //     kernel. Without cuBLAS, the gemm kernel above, reading the weights in their dtype.
@@ -174,66 +176,112 @@ __device__ __forceinline__ int widen16(const uint4& raw, const __nv_bfloat16*, f
 // loads in flight before it multiplies.
 constexpr int kInFlight = 4;
 
-template <typename T, int N>
-__global__ void __launch_bounds__(kGemvWarps * 32) gemv_t_kernel(const float* __restrict__ x, const T* __restrict__ w,
-                                                                 const float* __restrict__ b, float* __restrict__ y,
-                                                                 int k, int m, int split, bool vec) {
-  __shared__ float partial[kGemvWarps][N];
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int rows_per_block = kGemvWarps / split;
-  const int o = blockIdx.x * rows_per_block + warp / split;
-  const int part = warp % split;
-  const bool live = o < m;
-  const T* wr = w + static_cast<size_t>(live ? o : 0) * k;
-  float acc[N] = {};
-  constexpr int kPer = 16 / sizeof(T);
-  if (live && vec) {
-    const uint4* w16 = reinterpret_cast<const uint4*>(wr);
-    const int chunks = k / kPer, stride = 32 * split;
-    for (int j0 = lane + 32 * part; j0 < chunks; j0 += stride * kInFlight) {
-      uint4 raw[kInFlight];
-#pragma unroll
-      for (int u = 0; u < kInFlight; ++u) {
-        const int j = j0 + u * stride;
-        raw[u] = j < chunks ? __ldg(&w16[j]) : make_uint4(0, 0, 0, 0);
-      }
-#pragma unroll
-      for (int u = 0; u < kInFlight; ++u) {
-        const int j = j0 + u * stride;
-        if (j >= chunks) break;
-        float wv[8];
-        widen16(raw[u], wr, wv);
-#pragma unroll
-        for (int r = 0; r < N; ++r) {
-          const float4* xr = reinterpret_cast<const float4*>(x + static_cast<size_t>(r) * k + static_cast<size_t>(j) * kPer);
-          const float4 a = xr[0];
-          float sum = wv[0] * a.x + wv[1] * a.y + wv[2] * a.z + wv[3] * a.w;
-          if (kPer == 8) {
-            const float4 c = xr[1];
-            sum += wv[4] * c.x + wv[5] * c.y + wv[6] * c.z + wv[7] * c.w;
-          }
-          acc[r] += sum;
-        }
-      }
-    }
-  } else if (live) {
-    for (int j = lane + 32 * part; j < k; j += 32 * split) {
-      const float wv = sy_load(wr, j);
-#pragma unroll
-      for (int r = 0; r < N; ++r) acc[r] += wv * x[static_cast<size_t>(r) * k + j];
-    }
+// The residual add and RMSNorm in front of a one-row GEMV (NormInput, the CPU op `addRmsnorm` then `linear`):
+// every block normalises x + r into shared memory itself, block 0 also writes sum and normed for later readers,
+// and the blocks then stride over the rows, few enough that the repeated prologue stays cheap next to the weights.
+struct NormInput {
+  const float* r;
+  const float* w;
+  float eps;
+  float* sum;
+  float* normed;
+};
+
+__device__ void norm_prologue(const float* __restrict__ x, const NormInput& in, float* xs, int k) {
+  __shared__ float warp_ss[kGemvWarps];
+  float ss = 0.f;
+  for (int j = threadIdx.x; j < k; j += kGemvWarps * 32) {
+    const float v = x[j] + in.r[j];
+    xs[j] = v;
+    ss += v * v;
   }
-#pragma unroll
-  for (int r = 0; r < N; ++r) {
-    float v = acc[r];
-    for (int sh = 16; sh > 0; sh >>= 1) v += __shfl_xor_sync(0xffffffffu, v, sh);
-    if (lane == 0) partial[warp][r] = v;
+  for (int o = 16; o > 0; o >>= 1) ss += __shfl_xor_sync(0xffffffffu, ss, o);
+  if (threadIdx.x % 32 == 0) warp_ss[threadIdx.x / 32] = ss;
+  __syncthreads();
+  float total = 0.f;
+  for (int i = 0; i < kGemvWarps; ++i) total += warp_ss[i];
+  const float inv = 1.f / sqrtf(total / k + in.eps);
+  for (int j = threadIdx.x; j < k; j += kGemvWarps * 32) {
+    const float v = xs[j], nv = (v * inv) * in.w[j];
+    xs[j] = nv;
+    if (blockIdx.x == 0) {
+      in.sum[j] = v;
+      in.normed[j] = nv;
+    }
   }
   __syncthreads();
-  if (live && part == 0 && lane < N) {
-    float v = 0.f;
-    for (int p = 0; p < split; ++p) v += partial[warp + p][lane];
-    y[static_cast<size_t>(lane) * m + o] = v + (b ? b[o] : 0.f);
+}
+
+template <typename T, int N, bool NORM = false>
+__global__ void __launch_bounds__(kGemvWarps * 32) gemv_t_kernel(const float* __restrict__ x, const T* __restrict__ w,
+                                                                 const float* __restrict__ b, float* __restrict__ y,
+                                                                 int k, int m, int split, bool vec, NormInput norm) {
+  __shared__ float partial[kGemvWarps][N];
+  extern __shared__ float4 norm_smem[];
+  if (NORM) {
+    norm_prologue(x, norm, reinterpret_cast<float*>(norm_smem), k);
+    x = reinterpret_cast<const float*>(norm_smem);
+  }
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int rows_per_block = kGemvWarps / split;
+  // one pass over the row groups, or (NORM) a stride over them; the trip count is the block's, so the barrier
+  // at the end of an iteration is reached by every thread
+  for (int group = blockIdx.x; group * rows_per_block < m; group += gridDim.x) {
+    const int o = group * rows_per_block + warp / split;
+    const int part = warp % split;
+    const bool live = o < m;
+    const T* wr = w + static_cast<size_t>(live ? o : 0) * k;
+    float acc[N] = {};
+    constexpr int kPer = 16 / sizeof(T);
+    if (live && vec) {
+      const uint4* w16 = reinterpret_cast<const uint4*>(wr);
+      const int chunks = k / kPer, stride = 32 * split;
+      for (int j0 = lane + 32 * part; j0 < chunks; j0 += stride * kInFlight) {
+        uint4 raw[kInFlight];
+#pragma unroll
+        for (int u = 0; u < kInFlight; ++u) {
+          const int j = j0 + u * stride;
+          raw[u] = j < chunks ? __ldg(&w16[j]) : make_uint4(0, 0, 0, 0);
+        }
+#pragma unroll
+        for (int u = 0; u < kInFlight; ++u) {
+          const int j = j0 + u * stride;
+          if (j >= chunks) break;
+          float wv[8];
+          widen16(raw[u], wr, wv);
+#pragma unroll
+          for (int r = 0; r < N; ++r) {
+            const float4* xr = reinterpret_cast<const float4*>(x + static_cast<size_t>(r) * k + static_cast<size_t>(j) * kPer);
+            const float4 a = xr[0];
+            float sum = wv[0] * a.x + wv[1] * a.y + wv[2] * a.z + wv[3] * a.w;
+            if (kPer == 8) {
+              const float4 c = xr[1];
+              sum += wv[4] * c.x + wv[5] * c.y + wv[6] * c.z + wv[7] * c.w;
+            }
+            acc[r] += sum;
+          }
+        }
+      }
+    } else if (live) {
+      for (int j = lane + 32 * part; j < k; j += 32 * split) {
+        const float wv = sy_load(wr, j);
+#pragma unroll
+        for (int r = 0; r < N; ++r) acc[r] += wv * x[static_cast<size_t>(r) * k + j];
+      }
+    }
+#pragma unroll
+    for (int r = 0; r < N; ++r) {
+      float v = acc[r];
+      for (int sh = 16; sh > 0; sh >>= 1) v += __shfl_xor_sync(0xffffffffu, v, sh);
+      if (lane == 0) partial[warp][r] = v;
+    }
+    __syncthreads();
+    if (live && part == 0 && lane < N) {
+      float v = 0.f;
+      for (int p = 0; p < split; ++p) v += partial[warp + p][lane];
+      y[static_cast<size_t>(lane) * m + o] = v + (b ? b[o] : 0.f);
+    }
+    __syncthreads();
   }
 }
 
@@ -252,7 +300,19 @@ void launch_gemv_t(const float* x, const void* w, const float* b, float* y, int 
   const dim3 grid((m + rows_per_block - 1) / rows_per_block);
   // 16-byte loads need every row to start 16-byte aligned: k a multiple of the elements per load
   const bool vec = k % (16 / sizeof(T)) == 0 && reinterpret_cast<uintptr_t>(w) % 16 == 0 && reinterpret_cast<uintptr_t>(x) % 16 == 0;
-  gemv_t_kernel<T, N><<<grid, kGemvWarps * 32, 0, s>>>(x, static_cast<const T*>(w), b, y, k, m, split, vec);
+  gemv_t_kernel<T, N><<<grid, kGemvWarps * 32, 0, s>>>(x, static_cast<const T*>(w), b, y, k, m, split, vec, NormInput{});
+}
+
+// Blocks of the fused-norm GEMV: 4 a SM (32 warps, 64 KB of weight loads in flight each) on the H200's 132.
+constexpr int kNormGemvBlocks = 4 * 132;
+
+template <typename T>
+void launch_gemv_norm(const float* x, const NormInput& norm, const void* w, const float* b, float* y, int k, int m, cudaStream_t s) {
+  const int split = gemv_split(m);
+  const int groups = (m + kGemvWarps / split - 1) / (kGemvWarps / split);
+  const bool vec = k % (16 / sizeof(T)) == 0 && reinterpret_cast<uintptr_t>(w) % 16 == 0;
+  gemv_t_kernel<T, 1, true><<<groups < kNormGemvBlocks ? groups : kNormGemvBlocks, kGemvWarps * 32, k * sizeof(float), s>>>(
+      x, static_cast<const T*>(w), b, y, k, m, split, vec, norm);
 }
 
 template <typename T>
@@ -289,6 +349,20 @@ int grid_for(size_t count) {
 }
 
 }  // namespace
+
+// One row x: y = linear(rmsnorm(x + r) · nw), writing sum = x + r and normed too (CPU ops addRmsnorm, linear).
+// k ≤ 8192 (x in shared memory).
+extern "C" int sy_linear_norm(const float* x, const float* r, const float* nw, float eps, float* sum, float* normed,
+                              const void* w, int wdtype, const float* b, float* y, int k, int m) {
+  if (m <= 0) return cudaSuccess;
+  if (k <= 0 || k > 8192) return cudaErrorInvalidValue;
+  cudaStream_t s = sy_stream_handle();
+  const NormInput norm{r, nw, eps, sum, normed};
+  if (wdtype == kF32) launch_gemv_norm<float>(x, norm, w, b, y, k, m, s);
+  else if (wdtype == kF16) launch_gemv_norm<__half>(x, norm, w, b, y, k, m, s);
+  else launch_gemv_norm<__nv_bfloat16>(x, norm, w, b, y, k, m, s);
+  return cudaGetLastError();
+}
 
 // xh: scratch of n·k halves for the narrowed x (only for half weights with n > 8); may be 0 otherwise.
 extern "C" int sy_linear(const float* x, const void* w, int wdtype, const float* b, float* y, int n, int k, int m,

@@ -40,6 +40,7 @@ export const CUDA_SYMBOLS = {
   sy_graph_destroy: [P],
   sy_blas_available: [],
   sy_linear: [P, P, I, P, P, I, I, I, P],
+  sy_linear_norm: [P, P, P, F, P, P, P, I, P, P, I, I],
   sy_embedding: [P, I, P, P, I, I, I],
   sy_unary: [P, P, P, I, F, F],
   sy_binary: [P, P, P, P, I],
