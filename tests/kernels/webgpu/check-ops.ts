@@ -138,6 +138,8 @@ async function checkCopyRow(): Promise<void> {
 
 async function checkElementwise(): Promise<void> {
   const next = rng(3);
+  const gateUp = randomTensor(next, [3, 302], -6, 6);
+  await report("elementwise", "siluAndMul on [3, 302]", [[gpu.siluAndMul(up(gateUp)), cpuOps.siluAndMul(gateUp)]]);
   for (const shape of [[3, 301], [1, 7]]) {
     const x = randomTensor(next, shape, -30, 30);
     const small = randomTensor(next, shape, -3, 3);
@@ -195,6 +197,13 @@ async function checkNorms(): Promise<void> {
     const x = randomTensor(next, [n, d], -3, 3);
     const w = randomTensor(next, [d], 0.5, 1.5);
     await report("rmsnorm", `n=${n} d=${d}`, [[gpu.rmsnorm(up(x), up(w), 1e-5), cpuOps.rmsnorm(x, w, 1e-5)]]);
+  }
+  for (const [n, d] of [[1, 64], [3, 301]] as const) {
+    const [x, r] = [randomTensor(next, [n, d], -3, 3), randomTensor(next, [n, d], -3, 3)];
+    const w = randomTensor(next, [d], 0.5, 1.5);
+    const got = gpu.addRmsnorm(up(x), up(r), up(w), 1e-5);
+    const want = cpuOps.addRmsnorm(x, r, w, 1e-5);
+    await report("addRmsnorm", `n=${n} d=${d} (sum and normed)`, [[got.sum, want.sum], [got.normed, want.normed]]);
   }
   for (const [n, d, group] of [[1, 48, 16], [3, 30, 30], [2, 600, 300], [5, 12, 4]] as const) {
     const x = randomTensor(next, [n, d], -3, 3);
@@ -254,6 +263,8 @@ async function checkSsm(): Promise<void> {
     }
     pairs.push([gState, cpuState]);
     await report("conv1dCausal", `d=${d} kw=${kw} n=5+1+1+3 (y and state)`, pairs);
+    const x = randomTensor(next, [4, d]);
+    await report("conv1dCausal", `d=${d} kw=${kw} n=4, activation silu`, [[gpu.conv1dCausal(up(x), up(w), up(b), gState, "silu"), cpuOps.conv1dCausal(x, w, b, cpuState, "silu")]]);
   }
   {
     const [d, s] = [33, 16];
@@ -268,6 +279,11 @@ async function checkSsm(): Promise<void> {
     }
     pairs.push([gState, cpuState]);
     await report("selectiveScan", `d=${d} s=${s} n=4+1+2 (y and state)`, pairs);
+    const [u, delta, B, C, z] = [randomTensor(next, [3, d]), randomTensor(next, [3, d], -3, 3), randomTensor(next, [3, s]), randomTensor(next, [3, s]), randomTensor(next, [3, d], -3, 3)];
+    const opts = { deltaSoftplus: true };
+    await report("selectiveScan", `d=${d} s=${s} n=3, deltaSoftplus and z gate`, [
+      [gpu.selectiveScan(up(u), up(delta), up(A), up(B), up(C), up(D), gState, { ...opts, z: up(z) }), cpuOps.selectiveScan(u, delta, A, B, C, D, cpuState, { ...opts, z })],
+    ]);
   }
   for (const [h, p, s, g] of [[8, 16, 16, 2], [3, 5, 7, 1]] as const) {
     const A = randomTensor(next, [h], -2, -0.1);
@@ -281,6 +297,11 @@ async function checkSsm(): Promise<void> {
     }
     pairs.push([gState, cpuState]);
     await report("ssdScan", `h=${h} p=${p} s=${s} g=${g} n=3+1 (y and state)`, pairs);
+    const [x, dt, B, C, bias] = [randomTensor(next, [2, h, p]), randomTensor(next, [2, h], -3, 3), randomTensor(next, [2, g, s]), randomTensor(next, [2, g, s]), randomTensor(next, [h])];
+    const opts = { dtSoftplus: true, dtLimit: [0.05, 2] as const };
+    await report("ssdScan", `h=${h} p=${p} s=${s} g=${g} n=2, dtBias, dtSoftplus and dtLimit`, [
+      [gpu.ssdScan(up(x), up(dt), up(A), up(B), up(C), up(D), gState, { ...opts, dtBias: up(bias) }), cpuOps.ssdScan(x, dt, A, B, C, D, cpuState, { ...opts, dtBias: bias })],
+    ]);
   }
 }
 
