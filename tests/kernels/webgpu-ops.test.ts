@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type CheckRun, misses, runCheck } from "./webgpu/run-check.ts";
 
 const ops = [
-  "crossings", "views", "copyRow", "sliceCols", "elementwise", "linear", "embedding", "rmsnorm", "gatedRmsnorm", "softmax", "topk",
+  "crossings", "views", "copyRow", "sliceCols", "elementwise", "linear", "embedding", "rmsnorm", "addRmsnorm", "gatedRmsnorm", "softmax", "topk",
   "experts", "conv1dCausal", "selectiveScan", "ssdScan", "rope", "attention", "sample", "tokenLogprobs", "errors",
 ];
 const archs = ["mamba", "mamba2", "llama", "llama-partial-rotary", "llama-rope-llama3", "llama-f16", "llama-bf16", "bamba", "jamba"];
