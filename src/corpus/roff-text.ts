@@ -142,8 +142,25 @@ const FILL = new Set(["fi", "EE", "Ve"]);
 /** Reads a whole page; the result still wants normaliseText. */
 export function roffToText(source: string): string {
   const reader = new RoffReader();
-  for (const raw of source.split("\n")) reader.line(raw);
+  for (const raw of joinContinuations(source.split("\n"))) reader.line(raw);
   return reader.finish();
+}
+
+/** Lines with an escaped newline (an odd run of backslashes at the end) joined to the next, as roff reads them. */
+function joinContinuations(lines: string[]): string[] {
+  const out: string[] = [];
+  let pending = "";
+  for (const line of lines) {
+    const joined = pending + line;
+    const continues = (/\\+$/.exec(joined)?.[0].length ?? 0) % 2 === 1 && !joined.includes('\\"');
+    if (continues) pending = joined.slice(0, -1);
+    else {
+      out.push(joined);
+      pending = "";
+    }
+  }
+  if (pending !== "") out.push(pending);
+  return out;
 }
 
 /** The state of one page as its lines are read in order. */
@@ -228,7 +245,7 @@ class RoffReader {
       if (opens > 0) this.skipDepth = opens;
       return;
     }
-    body = body.replace(/^\\\{\\?/, "").trim();
+    body = body.replace(/^\\\{/, "").trim();
     if (body !== "") this.line(body);
   }
 

@@ -73,6 +73,10 @@ describe("roffToText (man macros)", () => {
     expect(page(".TS", "allbox;", "l l.", "a\tb", "_", "T{", "long cell", "T}\tc", ".TE")).toBe("a\tb\nlong cell\n\tc\n");
   });
 
+  it("joins a line that ends in an escaped newline to the next", () => {
+    expect(page(".nf", '.BI "size_t f(char " dest ", \\', 'const char " src );', ".fi")).toBe("size_t f(char dest, const char src);\n");
+  });
+
   it("gives nothing for a page that only sources another", () => {
     expect(page(".so man1/other.1")).toBe("");
   });
