@@ -45,8 +45,6 @@ function namedGlyph(name: string): string {
 
 function singleEscape(c: string): string {
   switch (c) {
-    case "-":
-      return "-";
     case "e":
     case "E":
     case "\\":
@@ -59,13 +57,10 @@ function singleEscape(c: string): string {
       return "\t";
     case "'":
       return "´";
-    case "`":
-      return "`";
-    case ".":
-      return ".";
     default:
-      // \& \| \^ \: \% \c \) \/ \, \d \u \{ \} \a \p \r \z: zero-width or layout only.
-      return /[&|^:%c)/,duar{}pz\n]/.test(c) ? "" : c;
+      // \& \| \^ \: \% \c \) \/ \, \d \u \{ \} \a \p \r \z are zero-width or layout only; \- \. \` and
+      // the rest stand for their character.
+      return /[&|^:%c)/,duar{}pz]/.test(c) ? "" : c;
   }
 }
 
@@ -77,11 +72,11 @@ export function requestArguments(rest: string): string[] {
   return args;
 }
 
-const PARAGRAPH = new Set(["PP", "LP", "P", "sp", "HP", "TP", "TQ", "Pp", "Lp", "Sp", "bP", "INDENT", "UNINDENT", "Bl", "El", "Bd", "Ed", "Vb", "Ve"]);
+const PARAGRAPH = new Set(["PP", "LP", "P", "HP", "TP", "TQ", "Pp", "Lp", "Sp", "bP", "INDENT", "UNINDENT", "Bl", "El", "Bd", "Ed"]);
 const HEADING = new Set(["SH", "SS", "Sh", "Ss"]);
 const SPACED_FONT = new Set(["B", "I", "SM", "SB"]);
 const ALTERNATING_FONT = new Set(["BR", "BI", "IB", "IR", "RB", "RI"]);
-const DROPPED = new Set(["TH", "IX", "PD", "RS", "RE", "EX", "EE", "Dd", "Dt", "Os", "UC", "DT", "YS", "Bk", "Ek", "Sm", "UE", "ME"]);
+const DROPPED = new Set(["TH", "IX", "PD", "RS", "RE", "EX", "EE", "Dd", "Dt", "Os", "UC", "DT", "YS", "Bk", "Ek", "UE", "ME"]);
 // Blocks read by preprocessors (pic, eqn) or that define macros: nothing in them is page text.
 const SKIPPED_BLOCKS = new Map(Object.entries({ de: "..", de1: "..", am: "..", ig: "..", PS: ".PE", EQ: ".EN" }));
 
@@ -226,6 +221,8 @@ class RoffReader {
       w.noFill = NO_FILL.has(name);
     } else if (BREAKS.has(name)) {
       w.break();
+    } else if (name === "sp") {
+      w.blank();
     } else if (name === "Sm") {
       this.page.spacing = rest !== "off";
     } else if (!DROPPED.has(name) && !/^[a-z]/.test(name)) {

@@ -43,6 +43,10 @@ describe("roffToText (man macros)", () => {
     expect(lines.join(" ")).toBe(words.join(" "));
   });
 
+  it("leaves a blank line for .sp and breaks the line for .br", () => {
+    expect(page("one", ".sp", "two", ".br", "three")).toBe("one\n\ntwo\nthree\n");
+  });
+
   it("keeps the lines of a no-fill block", () => {
     expect(page("Example:", ".nf", "  a  b", "c", ".fi", "after")).toBe("Example:\n  a  b\nc\nafter\n");
   });
