@@ -7,88 +7,16 @@
  * pictures, equations).
  * It is an approximation of `man -Tutf8` for training text, not a typesetter.
  */
-
-/** Named glyphs, as `\(xx` and `\[xx]` (groff_char(7)); an unknown name becomes nothing. */
-const GLYPHS = new Map(Object.entries({
-  em: "—", en: "–", hy: "-", mi: "-", aq: "'", dq: '"', lq: "“", rq: "”", oq: "‘", cq: "’", bu: "•",
-  co: "©", rg: "®", tm: "™", mu: "×", di: "÷", de: "°", "+-": "±", ga: "`", aa: "´", ti: "~", ha: "^",
-  ba: "|", br: "|", rs: "\\", sl: "/", "<=": "≤", ">=": "≥", "!=": "≠", "->": "→", "<-": "←", "**": "*",
-  fo: "‹", fc: "›", Fo: "«", Fc: "»", ss: "ß", "'e": "é", "`e": "è", ":u": "ü", ":o": "ö", ":a": "ä", ps: "¶",
-  sc: "§", ct: "¢", Po: "£", Eu: "€", eu: "€", "12": "½", "14": "¼", "34": "¾", pi: "π", no: "¬", OK: "✓",
-}));
-
-/** Strings as `\*x`, `\*(xx`, `\*[name]`: those man(7) and pod2man define; others become nothing. */
-const STRINGS = new Map(Object.entries({
-  lq: "“", rq: "”", R: "®", Tm: "™", Aq: "'", "C+": "C++", 'L"': "“", 'R"': "”", "C`": "‘", "C'": "’",
-}));
-
-const ESCAPE =
-  /\\(?:["#].*$|f(?:\[[^\]]*\]|\(..|.)|s[+-]?(?:\[[^\]]*\]|\(\d\d|\d)|\((..)|\[([^\]]*)\]|\*(?:\[([^\]]*)\]|\((..)|(.))|[nkgmMFYV$][+-]?(?:\[[^\]]*\]|\(..|.)|[hvwlLoXZbDNCRSx]'[^']*'|([\s\S])?)/gm;
-
-/** A line of roff text with its escapes resolved. */
-export function resolveEscapes(line: string): string {
-  return line.replace(ESCAPE, (_whole, glyph2?: string, glyphLong?: string, strLong?: string, str2?: string, str1?: string, single?: string) => {
-    if (glyph2 !== undefined) return GLYPHS.get(glyph2) ?? "";
-    if (glyphLong !== undefined) return namedGlyph(glyphLong);
-    const str = strLong ?? str2 ?? str1;
-    if (str !== undefined) return STRINGS.get(str) ?? "";
-    // \f, \s, \n and the like take an argument and leave nothing; so do comments and a trailing backslash.
-    return single === undefined ? "" : singleEscape(single);
-  });
-}
-
-function namedGlyph(name: string): string {
-  const unicode = /^u([0-9A-Fa-f]{4,6})(?:_[0-9A-Fa-f_]+)?$/.exec(name);
-  if (unicode?.[1]) return String.fromCodePoint(Number.parseInt(unicode[1], 16));
-  return GLYPHS.get(name) ?? "";
-}
-
-function singleEscape(c: string): string {
-  switch (c) {
-    case "e":
-    case "E":
-    case "\\":
-      return "\\";
-    case " ":
-    case "~":
-    case "0":
-      return " ";
-    case "t":
-      return "\t";
-    case "'":
-      return "´";
-    default:
-      // \& \| \^ \: \% \c \) \/ \, \d \u \{ \} \a \p \r \z are zero-width or layout only; \- \. \` and
-      // the rest stand for their character.
-      return /[&|^:%c)/,duar{}pz]/.test(c) ? "" : c;
-  }
-}
-
-/** A request's arguments: blank-separated, double quotes group ("" inside quotes is a quote). */
-export function requestArguments(rest: string): string[] {
-  const args: string[] = [];
-  const re = /"((?:[^"]|"")*)"?|(\S+)/g;
-  for (const m of rest.matchAll(re)) args.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : (m[2] ?? ""));
-  return args;
-}
+import { MDOC_CALLABLE, MDOC_NAMES, mdocLine, type MdocState } from "./mdoc-line.ts";
+import { requestArguments, resolveEscapes } from "./roff-escapes.ts";
 
 const PARAGRAPH = new Set(["PP", "LP", "P", "HP", "TP", "TQ", "Pp", "Lp", "Sp", "bP", "INDENT", "UNINDENT", "Bl", "El", "Bd", "Ed"]);
 const HEADING = new Set(["SH", "SS", "Sh", "Ss"]);
 const SPACED_FONT = new Set(["B", "I", "SM", "SB"]);
 const ALTERNATING_FONT = new Set(["BR", "BI", "IB", "IR", "RB", "RI"]);
-const DROPPED = new Set(["TH", "IX", "PD", "RS", "RE", "EX", "EE", "Dd", "Dt", "Os", "UC", "DT", "YS", "Bk", "Ek", "UE", "ME"]);
+const DROPPED = new Set(["TH", "IX", "PD", "Dd", "Dt", "Os", "UC", "DT", "YS", "Bk", "Ek", "UE", "ME"]);
 // Blocks read by preprocessors (pic, eqn) or that define macros: nothing in them is page text.
 const SKIPPED_BLOCKS = new Map(Object.entries({ de: "..", de1: "..", am: "..", ig: "..", PS: ".PE", EQ: ".EN" }));
-
-/** mdoc macros that may be called inside a line; their names are not text. */
-const MDOC_CALLABLE = new Set(
-  ("Ac Ad An Ao Ap Aq Ar At Bc Bo Bq Brc Bro Brq Bsx Bx Cd Cm Dc Do Dq Dv Dx Ec Em Eo Er Ev Fa Fc Fd Fl Fn Fo Ft Fx " +
-    "Ic In Li Lk Ms Mt Nm No Ns Nx Oc Oo Op Ot Ox Pa Pc Pf Po Pq Qc Ql Qo Qq Sc Sm So Sq St Sx Sy Tn Ux Va Vt Xc Xo Xr")
-    .split(" "),
-);
-const MDOC_WRAP = new Map<string, readonly [string, string]>(Object.entries({
-  Dq: ["“", "”"], Qq: ['"', '"'], Sq: ["‘", "’"], Pq: ["(", ")"], Aq: ["⟨", "⟩"], Bq: ["[", "]"], Brq: ["{", "}"], Op: ["[", "]"],
-} as const));
 
 /** Width the filled paragraphs are wrapped to, as `man` does on an 80-column terminal. */
 export const FILL_WIDTH = 78;
@@ -284,62 +212,4 @@ function count(text: string, needle: string): number {
 function tableRow(raw: string): string | null {
   if (/^\s*[_=]\s*$/.test(raw)) return null;
   return raw.replace(/T[{}]/g, "");
-}
-
-/** What an mdoc page knows across lines: its name (from the first `.Nm`) and whether `.Sm off` is on. */
-interface MdocState {
-  name: string;
-  spacing: boolean;
-}
-
-/** mdoc macros that stand for a name. */
-const MDOC_NAMES = new Map(Object.entries({
-  Ux: "UNIX", Bx: "BSD", Ox: "OpenBSD", Nx: "NetBSD", Fx: "FreeBSD", Dx: "DragonFly", Bsx: "BSD/OS", At: "AT&T UNIX",
-}));
-
-const CLOSING = /^[.,:;)\]?!]+$/;
-
-/** One mdoc line (macro name first when called): macro names go, what they mark stays, punctuation hugs. */
-function mdocLine(tokens: string[], page: MdocState): string {
-  const words: string[] = [];
-  let glue = false; // after Ns, Pf or an opening bracket: no space before the next word
-  const push = (w: string) => {
-    if (w === "") return;
-    const last = words.length - 1;
-    if (last >= 0 && (glue || !page.spacing || CLOSING.test(w))) words[last] += w;
-    else words.push(w);
-    glue = /[([]$/.test(w);
-  };
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] ?? "";
-    const next = tokens[i + 1];
-    const nextIsWord = next !== undefined && !MDOC_CALLABLE.has(next);
-    const wrap = MDOC_WRAP.get(t);
-    if (wrap) {
-      // Closing punctuation at the end of the line goes after the closing mark, as mdoc places it.
-      const inner = tokens.slice(i + 1);
-      let tail = inner.length;
-      while (tail > 0 && CLOSING.test(inner[tail - 1] ?? "")) tail--;
-      push(`${wrap[0]}${mdocLine(inner.slice(0, tail), page)}${wrap[1]}${inner.slice(tail).join("")}`);
-      break;
-    } else if (t === "Fl") {
-      push(nextIsWord ? `-${resolveEscapes(next)}` : "-");
-      if (nextIsWord) i++;
-    } else if (t === "Xr" && nextIsWord) {
-      push(`${resolveEscapes(next)}${tokens[i + 2] !== undefined ? `(${tokens[i + 2]})` : ""}`);
-      i += 2;
-    } else if (t === "Nm") {
-      if (nextIsWord && page.name === "") page.name = resolveEscapes(next);
-      if (!nextIsWord) push(page.name);
-    } else if (t === "Ns" || t === "Pf") {
-      glue = true;
-    } else if (t === "Oo" || t === "Oc") {
-      push(t === "Oo" ? "[" : "]");
-    } else if (MDOC_NAMES.has(t)) {
-      push(MDOC_NAMES.get(t) ?? "");
-    } else if (!MDOC_CALLABLE.has(t)) {
-      push(resolveEscapes(t));
-    }
-  }
-  return words.join(" ");
 }

@@ -1,32 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { normaliseText } from "../../src/corpus/document-text.ts";
-import { FILL_WIDTH, requestArguments, resolveEscapes, roffToText } from "../../src/corpus/roff-text.ts";
+import { FILL_WIDTH, roffToText } from "../../src/corpus/roff-text.ts";
 
 const page = (...lines: string[]) => normaliseText(roffToText(lines.join("\n")));
-
-describe("resolveEscapes", () => {
-  it("drops font and size changes and keeps the text", () => {
-    expect(resolveEscapes("\\fBbold\\fR, \\f(CWmono\\fP, \\f[I]it\\f[] and \\s-1small\\s0")).toBe("bold, mono, it and small");
-  });
-
-  it("turns named glyphs, strings and Unicode escapes into characters", () => {
-    expect(resolveEscapes("a \\(em b \\[en] \\(lqq\\(rq \\*(lqs\\*(rq \\[u00E9] \\(co")).toBe("a — b – “q” “s” é ©");
-  });
-
-  it("keeps what the escapes of a character stand for, and drops zero-width ones", () => {
-    expect(resolveEscapes("\\-\\-all \\e n a\\ b \\&.x \\%hy\\|phen")).toBe("--all \\ n a b .x hyphen");
-  });
-
-  it("drops escapes with an argument and comments", () => {
-    expect(resolveEscapes("x\\h'-04'y\\n(.gz\\w'abc'w \\\" a comment")).toBe("xyzw ");
-  });
-});
-
-describe("requestArguments", () => {
-  it("splits on blanks and groups quoted words", () => {
-    expect(requestArguments('"NAME OF" it "say ""hi"""')).toEqual(["NAME OF", "it", 'say "hi"']);
-  });
-});
 
 describe("roffToText (man macros)", () => {
   it("puts headings on lines of their own, between blank lines, and fills paragraphs", () => {

@@ -21,9 +21,9 @@ const run = promisify(execFile);
 const stdlibPathSchema = z.string().trim().startsWith("/");
 
 /** The python3 standard library's directory, as python3 reports it; null when there is no python3. */
-export async function locatePythonStdlib(python = "python3"): Promise<string | null> {
+export async function locatePythonStdlib(): Promise<string | null> {
   try {
-    const { stdout } = await run(python, ["-c", 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { timeout: 30_000 });
+    const { stdout } = await run("python3", ["-c", 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { timeout: 30_000 });
     return stdlibPathSchema.parse(stdout);
   } catch {
     return null;
