@@ -60,7 +60,7 @@ function readBytes(path: string): Uint8Array | null {
 }
 
 /** Every source's candidates, and what was found for each. */
-export async function findCandidates(roots: CorpusRoots): Promise<{ candidates: Candidate[]; sources: SourceFound[] }> {
+async function findCandidates(roots: CorpusRoots): Promise<{ candidates: Candidate[]; sources: SourceFound[] }> {
   const candidates: Candidate[] = [];
   const sources: SourceFound[] = [];
   for (const source of CORPUS_SOURCES) {
