@@ -319,14 +319,19 @@ export function createCudaOps(options: { library?: string; device?: number } = {
       const { n, d, s } = selectiveScanDims(u, delta, A, B, C, D, state);
       const y = stepTensor([n, d], "selectiveScan");
       const p = (t: Tensor) => dev("selectiveScan", t).ptr;
-      check("selectiveScan", call.selective_state_update_f32(p(u), p(delta), p(A), p(B), p(C), p(D), p(state), y.ptr, n, d, s, stream));
+      // chunk 0: the launcher plans by n (sequential for the decode step and short prompts: no scratch then)
+      const floats = call.sy_selective_scan_scratch_floats(n, d, s, 0);
+      const scratch = floats > 0 ? mem.step(floats * 4, "selectiveScan's chunk states") : 0;
+      check("selectiveScan", call.sy_selective_scan(p(u), p(delta), p(A), p(B), p(C), p(D), p(state), y.ptr, scratch, n, d, s, 0));
       return y;
     },
     ssdScan(x: Tensor, dt: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor): Tensor {
       const { n, h, p: pd, g, s } = ssdScanDims(x, dt, A, B, C, D, state);
       const y = stepTensor([n, h * pd], "ssdScan");
       const p = (t: Tensor) => dev("ssdScan", t).ptr;
-      check("ssdScan", call.ssd_state_update_f32(p(x), p(dt), p(A), p(B), p(C), p(D), p(state), y.ptr, n, h, pd, s, g, stream));
+      const floats = call.sy_ssd_scan_scratch_floats(n, h, pd, s, g, 0);
+      const scratch = floats > 0 ? mem.step(floats * 4, "ssdScan's chunk states") : 0;
+      check("ssdScan", call.sy_ssd_scan(p(x), p(dt), p(A), p(B), p(C), p(D), p(state), y.ptr, scratch, n, h, pd, s, g, 0));
       return y;
     },
 
