@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The GPU tier's checks and bench on the H200, in one call of the device tool (docs/tier.md, "On a GPU machine"):
 #   ../shared/device/pack.sh && bench/gpu/slim-modules.sh      # here, once: Deno, Vulkan loader, the tier's npm modules
-#   device run, carry [".device"]:  bash bench/gpu/run.sh [check] [bench] [webgpu]
+#   device run, carry [".device"]:  bash bench/gpu/run.sh [check] [scans] [bench] [webgpu]
 # check: every reference architecture on the CUDA backend against the CPU (tests/kernels/cuda/check-models.ts);
+# scans: the sequential and chunked prefill scans against the CPU ops, and their times (tests/kernels/cuda/check-scans.ts);
 # bench: checkpoints + HF baselines (hf_bench.py), then ours (tier-bench.ts, with TTFT over HTTP); webgpu: the
 # WebGPU backend's checks and decode figures. Logs and JSON land in $OUT; bench/gpu/report.ts turns them into
 # docs/benchmarks.md here.
@@ -17,10 +18,11 @@ cublas="$(ldconfig -p | grep -o '/[^ ]*libcublas\.so\.1[0-9]*$' | head -1)"
 export SY_CUBLAS="$cublas"
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm --format=csv | tee "$out/device.txt"
 echo "cuBLAS: ${SY_CUBLAS:-none}" | tee -a "$out/device.txt"
-case "$steps" in *check*|*bench*) deno run -A scripts/build-cuda.mjs --jobs 16 2>&1 | tail -3 | tee "$out/build.log" || exit 1 ;; esac
+case "$steps" in *check*|*scans*|*bench*) deno run -A scripts/build-cuda.mjs --jobs 16 2>&1 | tail -3 | tee "$out/build.log" || exit 1 ;; esac
 for step in $steps; do
   case "$step" in
     check) timeout 240 deno run -A tests/kernels/cuda/check-models.ts --out "$out/check.json" 2>&1 | tee "$out/check.log" | tail -40 ;;
+    scans) timeout 300 deno run -A tests/kernels/cuda/check-scans.ts --out "$out/scans.json" 2>&1 | tee "$out/scans.log" | grep -E '^(FAIL|TIME)|passed' | tail -60 ;;
     bench)
       timeout 420 python3 bench/gpu/hf_bench.py --models "$models" --out "$out/hf.json" 2>&1 | tee "$out/hf.log" | tail -20
       list="$(ls -d $models/*/ | tr '\n' ',' | sed 's/,$//; s#/,#,#g; s#/$##')"
