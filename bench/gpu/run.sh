@@ -26,7 +26,7 @@ for step in $steps; do
     ops)
       for f in tests/kernels/cuda/check-*.ts; do
         op="$(basename "$f" .ts)"; [ "$op" = check-models ] && continue
-        timeout 240 deno run -A "$f" --out "$out/$op.json" > "$out/$op.log" 2>&1; echo "$op: $(tail -1 "$out/$op.log")"
+        timeout 300 deno run -A "$f" --out "$out/$op.json" > "$out/$op.log" 2>&1; echo "$op: $(tail -1 "$out/$op.log")"
       done ;;
     check) timeout 240 deno run -A tests/kernels/cuda/check-models.ts --out "$out/check.json" 2>&1 | tee "$out/check.log" | tail -40 ;;
     bench)

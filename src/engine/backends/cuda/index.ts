@@ -370,7 +370,10 @@ export function createCudaOps(options: { library?: string; device?: number } = {
       const y = stepTensor([n, d], "selectiveScan");
       const p = (t: Tensor) => dev("selectiveScan", t).ptr;
       const dl = opts?.deltaSoftplus ? unary("softplus", delta) : delta;
-      check("selectiveScan", call.selective_state_update_f32(p(u), p(dl), p(A), p(B), p(C), p(D), p(state), y.ptr, n, d, s, stream));
+      // chunk 0: the launcher plans by n (sequential for the decode step and short prompts: no scratch then)
+      const floats = call.sy_selective_scan_scratch_floats(n, d, s, 0);
+      const scratch = floats > 0 ? mem.step(floats * 4, "selectiveScan's chunk states") : 0;
+      check("selectiveScan", call.sy_selective_scan(p(u), p(dl), p(A), p(B), p(C), p(D), p(state), y.ptr, scratch, n, d, s, 0));
       return opts?.z ? binary("siluMul", opts.z, y) : y;
     },
     ssdScan(x: Tensor, dt: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor, opts?: SsdScanOptions): Tensor {
@@ -380,7 +383,9 @@ export function createCudaOps(options: { library?: string; device?: number } = {
       let d = opts?.dtBias ? ops.addBias(dt, opts.dtBias) : dt;
       if (opts?.dtSoftplus) d = unary("softplus", d);
       if (opts?.dtLimit) d = unary("clamp", d, opts.dtLimit[0], opts.dtLimit[1]);
-      check("ssdScan", call.ssd_state_update_f32(p(x), p(d), p(A), p(B), p(C), p(D), p(state), y.ptr, n, h, pd, s, g, stream));
+      const floats = call.sy_ssd_scan_scratch_floats(n, h, pd, s, g, 0);
+      const scratch = floats > 0 ? mem.step(floats * 4, "ssdScan's chunk states") : 0;
+      check("ssdScan", call.sy_ssd_scan(p(x), p(d), p(A), p(B), p(C), p(D), p(state), y.ptr, scratch, n, h, pd, s, g, 0));
       return y;
     },
 
