@@ -9,5 +9,10 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: true,
+    // Files share one process: a fresh process and module graph per file cost ~1 s each (70 → 26 s for the
+    // 43 routing, router, ops and checkpoint files). What a file changes in the process is undone after it:
+    isolate: false,
+    unstubEnvs: true,
+    restoreMocks: true,
   },
 });
