@@ -7,7 +7,7 @@
  * (npm run dev:edge, db:migrate:local, db:seed:local).
  */
 import { spawn } from "node:child_process";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(import.meta.dirname, "..");
@@ -29,7 +29,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error("usage: node scripts/offline.mjs <command> [args…]");
     process.exit(2);
   }
-  const child = spawn(command, args, { env: offlineEnv, stdio: "inherit" });
+  // the project's own binaries first, as under npm run
+  const PATH = [join(root, "node_modules/.bin"), process.env.PATH].filter(Boolean).join(delimiter);
+  const child = spawn(command, args, { env: { ...offlineEnv, PATH }, stdio: "inherit" });
   // Ctrl-C reaches the child through the terminal, so this process only waits for it to finish; a kill of
   // this process alone is passed on.
   process.on("SIGINT", () => {});
