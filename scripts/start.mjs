@@ -10,6 +10,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { offlineEnv } from "./offline.mjs";
 
 const root = join(import.meta.dirname, "..");
 const edgePort = Number(process.env.EDGE_PORT ?? 8787);
@@ -17,15 +18,7 @@ const tierPort = Number(process.env.TIER_PORT ?? 8788);
 const edge = `http://127.0.0.1:${edgePort}`;
 const tier = `http://127.0.0.1:${tierPort}`;
 const modelsDir = process.env.SWITCHYARD_MODELS ?? join(root, ".switchyard/models");
-const env = {
-  ...process.env,
-  WRANGLER_SEND_METRICS: "false",
-  CLOUDFLARE_CF_FETCH_ENABLED: "false",
-  WRANGLER_HIDE_BANNER: "true",
-  XDG_CONFIG_HOME: join(root, ".xdg"),
-  ORT_DISABLE_TELEMETRY: "1",
-  DENO_NO_UPDATE_CHECK: "1",
-};
+const env = offlineEnv;
 const bin = (name) => join(root, "node_modules/.bin", name);
 const children = [];
 

@@ -5,17 +5,9 @@
 // overlap instead of adding up.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { offlineEnv } from "./offline.mjs";
 
-const env = {
-  ...process.env,
-  WRANGLER_SEND_METRICS: "false",
-  CLOUDFLARE_CF_FETCH_ENABLED: "false",
-  WRANGLER_HIDE_BANNER: "true",
-  XDG_CONFIG_HOME: `${process.cwd()}/.xdg`,
-  ORT_DISABLE_TELEMETRY: "1",
-  DENO_NO_UPDATE_CHECK: "1",
-  FORCE_COLOR: "0",
-};
+const env = { ...offlineEnv, FORCE_COLOR: "0" };
 mkdirSync(".run", { recursive: true });
 const suites = [
   { name: "workers", config: "vitest.workers.config.ts" },

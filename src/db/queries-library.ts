@@ -1,5 +1,5 @@
 /** The library in D1: models, upstreams and policies, as records (src/db/records.ts). */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { CalibrationSchema } from "../routing/model-card.ts";
 import { FlagsPatchSchema } from "../routing/flags.ts";
@@ -34,8 +34,26 @@ export function upsertUpstream(db: AsyncDatabase, u: Upstream, now: number) {
 
 /** Inserts or replaces a library model (keeps its created_at). */
 export function upsertModel(db: AsyncDatabase, m: LibraryModel, now: number) {
+  const values = modelValues(m, now);
+  const { id: _id, createdAt: _c, ...set } = values;
+  return db.insert(models).values(values).onConflictDoUpdate({ target: models.id, set });
+}
+
+/**
+ * Inserts a library file's model (`library seed`), or refreshes an existing one's card from the file while
+ * keeping what was decided about it since: whether it is enabled (`tier register` enables the demo cards the
+ * default library ships disabled) and its measured calibration, unless the file brings one.
+ */
+export function seedModel(db: AsyncDatabase, m: LibraryModel, now: number) {
+  const values = modelValues(m, now);
+  const { id: _id, createdAt: _c, enabled: _e, ...set } = values;
+  const calibration = sql`coalesce(excluded.${sql.identifier(models.calibration.name)}, ${models.calibration})`;
+  return db.insert(models).values(values).onConflictDoUpdate({ target: models.id, set: { ...set, calibration } });
+}
+
+function modelValues(m: LibraryModel, now: number) {
   const { upstream, calibration, activeParams, ...card } = m;
-  const values = {
+  return {
     ...card,
     // null, not undefined: drizzle leaves undefined columns out of the update, keeping a replaced card's value
     activeParams: activeParams ?? null,
@@ -44,8 +62,6 @@ export function upsertModel(db: AsyncDatabase, m: LibraryModel, now: number) {
     createdAt: now,
     updatedAt: now,
   };
-  const { id: _id, createdAt: _c, ...set } = values;
-  return db.insert(models).values(values).onConflictDoUpdate({ target: models.id, set });
 }
 
 /** Inserts or replaces a policy (keeps its created_at). */

@@ -4,7 +4,7 @@
  */
 import { drizzle } from "drizzle-orm/sqlite-proxy";
 import { upsertApiKey } from "./queries-keys.ts";
-import { upsertModel, upsertPolicy, upsertUpstream } from "./queries-library.ts";
+import { seedModel, upsertPolicy, upsertUpstream } from "./queries-library.ts";
 import type { ApiScope, LibraryFile } from "./records.ts";
 import * as schema from "./schema.ts";
 
@@ -22,7 +22,7 @@ export function seedStatements(library: LibraryFile, now: number, key?: SeedKey)
   const db = drizzle(() => Promise.reject(new Error("seed statements are built, not run")), { schema });
   const queries = [
     ...library.upstreams.map((u) => upsertUpstream(db, u, now)),
-    ...library.models.map((m) => upsertModel(db, m, now)),
+    ...library.models.map((m) => seedModel(db, m, now)),
     ...library.policies.map((p) => upsertPolicy(db, p, now)),
     ...(key ? [upsertApiKey(db, key, now)] : []),
   ];

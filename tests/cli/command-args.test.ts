@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
+import { describe, expect, expectTypeOf, it, vi } from "vitest";
 import { integerOption, parseCommandArgs, showHelp, usageError } from "../../src/cli/command-args.ts";
 
 const usage = `usage: switchyard thing [options]
@@ -15,8 +15,6 @@ const config = {
     "dry-run": { type: "boolean", default: false },
   },
 } as const;
-
-afterEach(() => vi.restoreAllMocks());
 
 describe("parseCommandArgs", () => {
   it("prints the usage and returns null on --help, even next to an unknown option", () => {

@@ -2,6 +2,10 @@
  * End to end: `wrangler dev` (workerd + local D1 with the real migrations) routing between real loopback
  * OpenAI-compatible servers, driven by the official `openai` client.
  */
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import OpenAI from "openai";
 import type { ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +19,7 @@ let a: TestUpstream;
 let b: TestUpstream;
 let faults: FaultUpstream;
 let client: OpenAI;
+let apiKey: string;
 const library = benchLibrary("http://unused/v1");
 const model = (id: string) => library.models.find((m) => m.id === id) as (typeof library.models)[number];
 
@@ -32,8 +37,8 @@ beforeAll(async () => {
   await edge.admin("PUT", "/models/bench-llama", { ...model("bench-llama"), upstream: "a" });
   await edge.admin("PUT", "/models/bench-bamba", { ...model("bench-bamba"), upstream: "b" });
   await edge.admin("PUT", "/models/bench-mamba", { ...model("bench-mamba"), upstream: "b" });
-  const { key } = (await edge.admin("POST", "/keys", { name: "e2e" })) as { key: string };
-  client = new OpenAI({ baseURL: `${edge.url}/v1`, apiKey: key, timeout: 15_000, maxRetries: 0 });
+  ({ key: apiKey } = (await edge.admin("POST", "/keys", { name: "e2e" })) as { key: string });
+  client = new OpenAI({ baseURL: `${edge.url}/v1`, apiKey, timeout: 15_000, maxRetries: 0 });
 });
 
 afterAll(async () => {
@@ -140,5 +145,26 @@ describe("edge through the openai client", () => {
     expect(Number((err as InstanceType<typeof OpenAI.RateLimitError>).headers?.get("retry-after"))).toBeGreaterThan(0);
     // The shared key of the other tests is not held back by this one.
     expect((await client.chat.completions.create({ model: "auto", messages })).choices).toHaveLength(1);
+  });
+
+  it("runs the README's SDK snippet as it stands, in a plain .mjs file", async () => {
+    const root = join(import.meta.dirname, "../..");
+    const snippet = /<!-- sdk-snippet[^>]*-->\n```js\n([\s\S]*?)```/.exec(readFileSync(join(root, "README.md"), "utf8"))?.[1] ?? "";
+    expect(snippet).toContain('baseURL: "http://127.0.0.1:8787/v1", apiKey: "sk-switchyard-dev"');
+    // The README's address and dev key, swapped for this edge's; "auto:cheap" is a policy of the default library.
+    const script = snippet.replace("http://127.0.0.1:8787/v1", `${edge.url}/v1`).replace("sk-switchyard-dev", apiKey);
+    await edge.admin("PUT", "/policies/cheap", { flags: { cost: 1 } });
+    // inside the repository, so `import "openai"` resolves from its node_modules
+    const dir = join(root, ".run");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `readme-sdk-${process.pid}.mjs`);
+    writeFileSync(file, script);
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, [file], { timeout: 30_000 });
+      // the stream's text, then the body-flags call's model and answer
+      expect(stdout).toMatch(/^\[b\] model=bench-(mamba|bamba) auth=none said: Summarise …\n(bench-\w+) \[[ab]\] model=\2 /);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });

@@ -5,11 +5,12 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { forgetBreakers } from "../../src/edge/upstream/breaker-board.ts";
 import worker from "../../src/edge/worker.ts";
 import { BREAKER_CONFIG } from "../../src/routing/circuit-breaker.ts";
 import { admin, call } from "./support/edge-call.ts";
+import { watchD1 } from "./support/watched-d1.ts";
 import { faultHits, faultUpstream, seedLibrary, serveFrom } from "./support/test-library.ts";
 
 const chat = { model: "auto", messages: [{ role: "user", content: "ping" }] };
@@ -119,6 +120,36 @@ describe("circuit breaker", () => {
     };
     expect(await Promise.all([send(), send(), send(), send()])).toEqual([200, 200, 200, 200]);
     expect(await faultHits("hang", "one-probe")).toBe(BREAKER_CONFIG.threshold + 1);
+  });
+
+  it("writes a burst of concurrent failures in one isolate as a few row writes, losing none of them", async () => {
+    const { key, upstream } = await setUp("error500", "burst");
+    const watched = watchD1(env.DB);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const send = async () => {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(
+        new Request("http://edge.test/v1/chat/completions", {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: JSON.stringify(chat),
+        }),
+        { ...env, DB: watched.db },
+        ctx,
+      );
+      await res.text();
+      await waitOnExecutionContext(ctx);
+      return res.status;
+    };
+    const burst = 40;
+    // All sent together, so every request tries the failing upstream before any failure is known.
+    expect(new Set(await Promise.all(Array.from({ length: burst }, send)))).toEqual(new Set([200]));
+    expect(await faultHits("error500", "burst")).toBe(burst);
+    expect(await breakerRow(upstream)).toMatchObject({ failures: burst, last_error: "HTTP 500" });
+    expect(errors).not.toHaveBeenCalled();
+    // Before coalescing: one compare-and-set per failure, plus a retry for each conflict among them.
+    const breakerWrites = watched.statements.filter((sql) => /^\s*(insert|update)\b.*"upstream_breakers"/is.test(sql));
+    expect(breakerWrites.length).toBeLessThanOrEqual(3);
   });
 
   it("answers 502 with Retry-After, at once, when every candidate's breaker is open", async () => {

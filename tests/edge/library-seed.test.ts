@@ -31,6 +31,25 @@ describe("library seed", () => {
     expect((await call("/v1/models", { key: DEV_API_KEY })).status).toBe(200);
   });
 
+  it("keeps a registered model enabled, with its measured calibration, when the library is seeded again", async () => {
+    const library = LibraryFileSchema.parse(defaultLibrary);
+    await seed(library, true);
+    // what `tier register` does after `npm start` seeded: the tier's card, measured and enabled
+    const calibration = { prefillTokPerS: 900, decodeTokPerS: 120, measuredAtTokens: 256 };
+    const card = library.models.find((m) => m.id === "demo-llama");
+    await admin("PUT", "/models/demo-llama", { ...card, enabled: true, calibration, priceInputPerMTok: 9 });
+    await seed(library, true);
+    const model = await admin<{ enabled: boolean; calibration: unknown; priceInputPerMTok: number }>("GET", "/models/demo-llama");
+    expect(model).toMatchObject({ enabled: true, calibration, priceInputPerMTok: card?.priceInputPerMTok });
+    const reply = await call("/v1/route", { key: DEV_API_KEY, body: { prompt: "hi" } });
+    expect(reply.status).toBe(200);
+    expect(reply.json()).toMatchObject({ model: "demo-llama" });
+    // a file that brings its own calibration wins over the stored one
+    const recalibrated = { ...calibration, decodeTokPerS: 60 };
+    await seed({ ...library, models: library.models.map((m) => (m.id === "demo-llama" ? { ...m, calibration: recalibrated } : m)) }, true);
+    expect(await admin("GET", "/models/demo-llama")).toMatchObject({ enabled: true, calibration: recalibrated });
+  });
+
   it("quotes text safely and keeps JSON values intact", async () => {
     const library = LibraryFileSchema.parse({
       upstreams: [{ id: "u", baseUrl: "http://127.0.0.1:1/v1" }],

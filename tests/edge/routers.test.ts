@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../src/db/database.ts";
 import { loadLibrary } from "../../src/db/queries-library.ts";
 import { invalidateRouter } from "../../src/edge/predictor.ts";
@@ -127,8 +127,10 @@ describe("a router that cannot run", () => {
     await env.DB.prepare("INSERT INTO router_versions (version, created_at, model_ids, metrics, onnx, active) VALUES (?, 1, ?, '{}', ?, 1)")
       .bind("broken-1", JSON.stringify(MODELS), new TextEncoder().encode("not an onnx graph"))
       .run();
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const r = await route(key, "tell me about the zebra diet");
     expect(r).toMatchObject({ router_version: "prior", model: "bench-llama" });
+    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^router broken-1: cannot load, using the card prior: /));
     const row = await env.DB.prepare("SELECT router_version FROM decisions WHERE id = ?").bind(r.id).first();
     expect(row).toEqual({ router_version: "prior" });
   });
@@ -137,6 +139,7 @@ describe("a router that cannot run", () => {
     await seedLibrary();
     const library = await loadLibrary(openDatabase(env.DB));
     const failing: QualityPredictor = { version: "flaky-1", predict: () => Promise.reject(new Error("session lost")) };
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const plan = await planRoute({
       library,
       model: "auto",
@@ -148,6 +151,7 @@ describe("a router that cannot run", () => {
     });
     expect(plan.routerVersion).toBe("prior");
     expect(plan.decision.chosen).toBe("bench-llama");
+    expect(logged).toHaveBeenCalledWith("router flaky-1 failed, this request uses the card prior: session lost");
   });
 });
 

@@ -2,8 +2,10 @@
  * The circuit breakers as this isolate sees them. State lives in D1 (`upstream_breakers`) so every isolate
  * shares it; each isolate keeps a copy for at most a second (stale-while-revalidate), so a healthy request
  * pays no D1 round trip. Only changes write: a failure, the success that closes a breaker, and claiming a
- * half-open probe. Each write is compare-and-set against the row's version and is retried on a conflict, so
- * concurrent isolates lose no failure and only one claims a probe. Why D1 and not a Durable Object:
+ * half-open probe. An isolate's changes to one upstream are coalesced into at most one write per
+ * WRITE_WINDOW_MS (CoalescedWrites), so a burst of concurrent failures is one write, not one each racing the
+ * others. Each write is compare-and-set against the row's version and is retried on a conflict with another
+ * isolate, so no failure is lost and only one request claims a probe. Why D1 and not a Durable Object:
  * docs/edge.md#circuit-breakers.
  */
 import type { Context } from "hono";
@@ -21,9 +23,18 @@ import {
 } from "../../routing/circuit-breaker.ts";
 import type { AppEnv } from "../app-env.ts";
 import { IsolateCache } from "../isolate-cache.ts";
+import { CoalescedWrites } from "./coalesced-writes.ts";
 
 const cache = new IsolateCache<Map<string, StoredBreaker>>(1_000, 10_000);
 const WRITE_TRIES = 5;
+/** The least time between two of this isolate's writes to one upstream's row. */
+const WRITE_WINDOW_MS = 100;
+
+/** A change to a breaker; null means it has nothing to change. */
+type Change = (s: BreakerState) => BreakerState | null;
+
+/** This isolate's pending writes, by upstream. */
+const writes = new Map<string, CoalescedWrites<Change>>();
 
 /** Whether to send to an upstream now. */
 export type Admission = { send: true; probe: boolean } | { send: false; state: BreakerState };
@@ -80,37 +91,46 @@ export class BreakerBoard {
       state: afterFailure(local?.state ?? CLOSED, now, error, retryAfterMs),
       version: local?.version ?? 0,
     });
-    this.defer(this.write(upstreamId, (s) => afterFailure(s, now, error, retryAfterMs), local ?? null));
+    this.defer(this.write(upstreamId, (s) => afterFailure(s, now, error, retryAfterMs)));
+  }
+
+  /** Queues `change` for `upstreamId`'s row; true once a write carrying it has applied it. */
+  private write(upstreamId: string, change: Change): Promise<boolean> {
+    let queue = writes.get(upstreamId);
+    if (!queue) writes.set(upstreamId, (queue = new CoalescedWrites<Change>(WRITE_WINDOW_MS)));
+    return queue.add(change, (changes) => this.store(upstreamId, changes));
   }
 
   /**
-   * Applies `change` to the stored row with compare-and-set, re-reading on a conflict. `change` returning
-   * null means nothing to write. True when this call wrote.
+   * Applies `changes` in order to the stored row with one compare-and-set, re-reading and re-applying them on
+   * a conflict. Says for each change whether it applied.
    */
-  private async write(
-    upstreamId: string,
-    change: (s: BreakerState) => BreakerState | null,
-    known: StoredBreaker | null | undefined = this.states.get(upstreamId),
-  ): Promise<boolean> {
-    let current: StoredBreaker | null = known ?? null;
+  private async store(upstreamId: string, changes: Change[]): Promise<boolean[]> {
+    let current: StoredBreaker | null = null;
     for (let i = 0; i < WRITE_TRIES; i++) {
-      if (i > 0 || current === null) current = await getBreaker(this.db, upstreamId);
-      const next = change(current?.state ?? CLOSED);
-      if (next === null) {
+      current = await getBreaker(this.db, upstreamId);
+      let state = current?.state ?? CLOSED;
+      const applied = changes.map((change) => {
+        const next = change(state);
+        if (next !== null) state = next;
+        return next !== null;
+      });
+      if (!applied.includes(true)) {
         if (current) this.states.set(upstreamId, current);
-        return false;
+        return applied;
       }
-      if (await compareAndSetBreaker(this.db, upstreamId, current?.version ?? null, next, Date.now())) {
-        this.states.set(upstreamId, { state: next, version: (current?.version ?? 0) + 1 });
-        return true;
+      if (await compareAndSetBreaker(this.db, upstreamId, current?.version ?? null, state, Date.now())) {
+        this.states.set(upstreamId, { state, version: (current?.version ?? 0) + 1 });
+        return applied;
       }
     }
     console.error(`breaker of upstream ${upstreamId}: gave up after ${WRITE_TRIES} conflicting writes`);
-    return false;
+    return changes.map(() => false);
   }
 }
 
 /** Forgets this isolate's copy (tests use it to stand in for a fresh isolate). */
 export function forgetBreakers(): void {
   cache.clear();
+  writes.clear();
 }

@@ -10,6 +10,7 @@ declare global {
       UPSTREAM_A_KEY: string;
       UPSTREAM_CANARY_KEY: string;
       ENVIRONMENT: string;
+      STORE_PROMPTS: string;
       TEST_MIGRATIONS: D1Migration[];
       UPSTREAMS: UpstreamUrls;
     }
