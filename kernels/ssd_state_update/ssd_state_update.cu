@@ -125,6 +125,18 @@ __device__ __forceinline__ void tile_fma(const float* As, const float* Bs, TileP
   }
 }
 
+// out[(r0 + row)·ld + c0 + col] = acc for this thread's outputs inside rows × cols
+__device__ __forceinline__ void store_tile(float* out, int ld, int rows, int cols, int r0, int c0, TilePos tp, const float (&acc)[4][4]) {
+#pragma unroll
+  for (int i = 0; i < 4; ++i) {
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+      const int r = r0 + tp.ty * 4 + i, c = c0 + tp.tx * 4 + j;
+      if (r < rows && c < cols) out[static_cast<size_t>(r) * ld + c] = acc[i][j];
+    }
+  }
+}
+
 // cs[i] = Σ_{τ ≤ i} Δ[t0+τ, hh]·A[hh] for i < len, in f64 (called by warp 0 alone). Decays within a chunk are
 // exp(cs_t − cs_t'): in f32 the difference of two large cumulative sums would lose the small gap between them.
 __device__ void chunk_cumsum(const float* __restrict__ dt, int nh, int hh, double a, int t0, int len, double* cs) {
@@ -170,15 +182,7 @@ __global__ void __launch_bounds__(kThreads) chunk_cb_kernel(const float* __restr
     __syncthreads();
     tile_fma(As, Bs, tp, acc);
   }
-  float* out = cb + (static_cast<size_t>(k) * g + grp) * L * L;
-#pragma unroll
-  for (int i = 0; i < 4; ++i) {
-#pragma unroll
-    for (int j = 0; j < 4; ++j) {
-      const int t = r0 + tp.ty * 4 + i, tq = c0 + tp.tx * 4 + j;
-      if (t < len && tq < len) out[static_cast<size_t>(t) * L + tq] = acc[i][j];
-    }
-  }
+  store_tile(cb + (static_cast<size_t>(k) * g + grp) * L * L, L, len, len, r0, c0, tp, acc);
 }
 
 // grid (nc, h, ⌈p/64⌉·⌈s/64⌉): the (p, s) tile of S_k for head hh.
@@ -215,15 +219,7 @@ __global__ void __launch_bounds__(kThreads) chunk_state_kernel(const float* __re
     __syncthreads();
     tile_fma(As, Bs, tp, acc);
   }
-  float* out = states + (static_cast<size_t>(k) * nh + hh) * p * s;
-#pragma unroll
-  for (int i = 0; i < 4; ++i) {
-#pragma unroll
-    for (int j = 0; j < 4; ++j) {
-      const int pi = pi0 + tp.ty * 4 + i, jj = j0 + tp.tx * 4 + j;
-      if (pi < p && jj < s) out[static_cast<size_t>(pi) * s + jj] = acc[i][j];
-    }
-  }
+  store_tile(states + (static_cast<size_t>(k) * nh + hh) * p * s, s, p, s, pi0, j0, tp, acc);
 }
 
 __global__ void __launch_bounds__(kThreads) chunk_carry_kernel(const float* __restrict__ decay, float* __restrict__ states,
