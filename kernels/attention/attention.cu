@@ -6,9 +6,8 @@
 // Versions (the launcher picks by n and the cache dtype):
 //   split (n ≤ 16; decode) — flash-decoding: keys split into a fixed number of chunks planned from the cache's
 //     capacity (so a recorded step replays at any length), a block of 4 warps per (split, head, query), each warp
-//     on every 4th key with its own online softmax, lanes owning output dims, each writing its part to scratch
-//     [n, h, splits, hd + 2]; the block that finishes a (query, head) last merges its splits (one launch, not a
-//     second kernel: a decode step is launch-bound). Splits past the query's last key only mark themselves empty.
+//     on every 4th key with its own online softmax, lanes owning output dims; a second kernel merges the splits
+//     from scratch [n, h, splits, hd + 2]. Splits past the query's last key only mark themselves empty.
 //   tiled (n > 16, f32 cache; prefill) — a block of 4 warps per (16 queries, head): tiles of 32 keys and values
 //     staged in shared memory (rows padded by one float: no bank conflicts), each warp with 4 queries, lane j
 //     scoring key j, online softmax across the warp, lanes owning output dims. O(n) memory: no n×t scores. f32 on
@@ -36,38 +35,11 @@ int split_count(int h, int capacity) {
   return splits < 1 ? 1 : splits;
 }
 
-// Blocks of a (query, head) that have written their part, for the last to see it is last; it resets its counter,
-// so every launch (and every replay of a recorded step) starts from zeros. n ≤ 16 queries × h ≤ 4096 heads.
-constexpr int kMaxSplitRows = kSplitMaxQueries * 4096;
-__device__ unsigned g_splits_done[kMaxSplitRows];
-
-// The merge of one (query, head)'s splits into out, by the block that finished last (reading the other blocks'
-// parts from L2: __ldcg, never a stale L1 line).
-__device__ void combine_splits(const float* part, float* __restrict__ out, int h, int hd, int splits, int hh, int qi) {
-  const size_t stride = hd + 2, base = (static_cast<size_t>(qi) * h + hh) * splits * stride;
-  float mx = -INFINITY;
-  for (int s = 0; s < splits; ++s) mx = fmaxf(mx, __ldcg(part + base + s * stride));
-  float total = 0.f;
-  for (int s = 0; s < splits; ++s) {
-    const float l = __ldcg(part + base + s * stride + 1);
-    if (l > 0.f) total += l * expf(__ldcg(part + base + s * stride) - mx);
-  }
-  for (int e = threadIdx.x; e < hd; e += blockDim.x) {
-    float v = 0.f;
-    for (int s = 0; s < splits; ++s) {
-      const size_t at = base + s * stride;
-      if (__ldcg(part + at + 1) > 0.f) v += __ldcg(part + at + 2 + e) * expf(__ldcg(part + at) - mx);
-    }
-    out[(static_cast<size_t>(qi) * h + hh) * hd + e] = v / total;
-  }
-}
-
 template <int PER, typename T>
 __global__ void __launch_bounds__(kWarps * 32) split_partial_kernel(
     const float* __restrict__ q, const T* __restrict__ keys, const T* __restrict__ values, const float* __restrict__ pos,
-    float* __restrict__ part, float* __restrict__ out, int h, int kvh, int hd, int chunk, int splits, float scale) {
+    float* __restrict__ part, int h, int kvh, int hd, int chunk, int splits, float scale) {
   __shared__ float warp_m[kWarps], warp_l[kWarps], warp_acc[kWarps][PER * 32];
-  __shared__ bool last;
   const int sp = blockIdx.x, hh = blockIdx.y, qi = blockIdx.z;
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const int width = kvh * hd;
@@ -126,16 +98,25 @@ __global__ void __launch_bounds__(kWarps * 32) split_partial_kernel(
     part[po] = total > 0.f ? mx : -INFINITY;
     part[po + 1] = total;
   }
-  // this block's part visible to every SM before it counts itself done (CUDA's threadFenceReduction pattern)
-  __threadfence();
-  __syncthreads();
-  if (threadIdx.x == 0) {
-    unsigned* done = g_splits_done + static_cast<size_t>(qi) * h + hh;
-    last = atomicAdd(done, 1u) == static_cast<unsigned>(splits - 1);
-    if (last) *done = 0u;
+}
+
+__global__ void split_combine_kernel(const float* __restrict__ part, float* __restrict__ out, int h, int hd, int splits) {
+  const int hh = blockIdx.x, qi = blockIdx.y;
+  const size_t stride = hd + 2, base = (static_cast<size_t>(qi) * h + hh) * splits * stride;
+  float mx = -INFINITY;
+  for (int s = 0; s < splits; ++s) mx = fmaxf(mx, part[base + s * stride]);
+  float total = 0.f;
+  for (int s = 0; s < splits; ++s) {
+    const float l = part[base + s * stride + 1];
+    if (l > 0.f) total += l * expf(part[base + s * stride] - mx);
   }
-  __syncthreads();
-  if (last) combine_splits(part, out, h, hd, splits, hh, qi);
+  for (int e = threadIdx.x; e < hd; e += blockDim.x) {
+    float v = 0.f;
+    for (int s = 0; s < splits; ++s) {
+      if (part[base + s * stride + 1] > 0.f) v += part[base + s * stride + 2 + e] * expf(part[base + s * stride] - mx);
+    }
+    out[(static_cast<size_t>(qi) * h + hh) * hd + e] = v / total;
+  }
 }
 
 constexpr int kTileQ = 16, kTileK = 32;
@@ -440,11 +421,12 @@ int launch(const float* q, const void* keys, const void* values, const float* po
     const dim3 grid(splits, h, n);
     if (dtype == kBF16) {
       split_partial_kernel<PER, __nv_bfloat16><<<grid, kWarps * 32, 0, s>>>(
-          q, static_cast<const __nv_bfloat16*>(keys), static_cast<const __nv_bfloat16*>(values), pos, scratch, out, h, kvh, hd, chunk, splits, scale);
+          q, static_cast<const __nv_bfloat16*>(keys), static_cast<const __nv_bfloat16*>(values), pos, scratch, h, kvh, hd, chunk, splits, scale);
     } else {
       split_partial_kernel<PER, float><<<grid, kWarps * 32, 0, s>>>(
-          q, static_cast<const float*>(keys), static_cast<const float*>(values), pos, scratch, out, h, kvh, hd, chunk, splits, scale);
+          q, static_cast<const float*>(keys), static_cast<const float*>(values), pos, scratch, h, kvh, hd, chunk, splits, scale);
     }
+    split_combine_kernel<<<dim3(h, n), 128, 0, s>>>(scratch, out, h, hd, splits);
   } else if (dtype == kBF16) {
     switch (hd) {
       case 32: return launch_flash<32>(q, keys, values, pos, out, n, h, kvh, scale, s);
@@ -476,7 +458,7 @@ extern "C" int sy_attention_scratch_floats(int n, int h, int hd, int capacity) {
 extern "C" int sy_attention(const float* q, const void* keys, const void* values, const float* pos, float* scratch,
                             float* out, int n, int h, int kvh, int hd, int capacity, float scale, int dtype) {
   if (n <= 0) return cudaSuccess;
-  if (h <= 0 || h > 4096 || kvh <= 0 || h % kvh != 0 || hd <= 0 || hd > 256) return cudaErrorInvalidValue;
+  if (h <= 0 || kvh <= 0 || h % kvh != 0 || hd <= 0 || hd > 256) return cudaErrorInvalidValue;
   if (dtype != kF32 && (dtype != kBF16 || !flash_head_dim(hd))) return cudaErrorInvalidValue;
   cudaStream_t s = sy_stream_handle();
   switch ((hd + 31) / 32) {
