@@ -74,12 +74,10 @@ export function createCudaOps(options: { library?: string; device?: number } = {
     pendingNorm = null;
     lib.check("addRmsnorm", raw.sy_add_rmsnorm(p.x, p.r, p.w, p.sum, p.normed.ptr, 1, p.d, p.eps));
   };
-  const call = new Proxy(raw, {
-    get: (target, name: CudaSymbol) => (...args: Parameters<CudaCall>) => {
-      flushNorm();
-      return target[name](...args);
-    },
-  });
+  // each entry point wrapped once, not per call: prefill makes hundreds of calls a slice
+  const call = Object.fromEntries(
+    Object.entries(raw).map(([name, f]) => [name, (...args: Parameters<CudaCall>) => (flushNorm(), f(...args))]),
+  ) as Record<CudaSymbol, CudaCall>;
   const count = new Int32Array(1);
   lib.check("cudaGetDeviceCount", call.sy_device_count(count));
   if (count[0] === 0) throw new CudaError("no CUDA device is visible");
