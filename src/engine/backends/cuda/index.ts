@@ -9,7 +9,7 @@ import { BackendMismatchError, dims2, dims3, expectShape, ShapeError } from "../
 import { conv1dDims, copyRowSpan, expertsDims, linearDims, selectiveScanDims, ssdScanDims } from "../../op-shapes.ts";
 import { numel, type StoredTensor, type Tensor } from "../../tensor.ts";
 import { widenBf16, widenF16 } from "../../checkpoint/half-float.ts";
-import { type CudaCall, CudaError, type CudaLibrary, type CudaSymbol, openCudaLibrary } from "./cuda-library.ts";
+import { CUDA_SYMBOLS, type CudaCall, CudaError, type CudaLibrary, type CudaSymbol, openCudaLibrary } from "./cuda-library.ts";
 import { DeviceMemory } from "./device-memory.ts";
 
 /** Element storage on the device: the codes kernels/runtime/runtime.h names. */
@@ -76,7 +76,7 @@ export function createCudaOps(options: { library?: string; device?: number } = {
   };
   // each entry point wrapped once, not per call: prefill makes hundreds of calls a slice
   const call = Object.fromEntries(
-    Object.entries(raw).map(([name, f]) => [name, (...args: Parameters<CudaCall>) => (flushNorm(), f(...args))]),
+    (Object.keys(CUDA_SYMBOLS) as CudaSymbol[]).map((name) => [name, (...args: Parameters<CudaCall>) => (flushNorm(), raw[name](...args))]),
   ) as Record<CudaSymbol, CudaCall>;
   const count = new Int32Array(1);
   lib.check("cudaGetDeviceCount", call.sy_device_count(count));
