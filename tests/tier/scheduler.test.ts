@@ -32,11 +32,14 @@ describe("Scheduler", () => {
 
   it("refuses with 429 queue_full once the queue is at its bound", async () => {
     const s = new Scheduler(limits);
-    await s.acquire("m");
-    void s.acquire("m");
-    void s.acquire("m");
+    const held = await s.acquire("m");
+    const queued = [s.acquire("m"), s.acquire("m")];
     const err = await refusal(s.acquire("m"));
     expect([err.status, err.code]).toEqual([429, "queue_full"]);
+    // Served to the end, so no queued wait outlives the test and fails after it.
+    held.release();
+    for (const q of queued) (await q).release();
+    expect(s.depth("m")).toEqual({ running: 0, queued: 0 });
   });
 
   it("keeps each model's queue apart", async () => {
