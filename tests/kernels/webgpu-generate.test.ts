@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type CheckRun, misses, runCheck } from "./webgpu/run-check.ts";
+import { type CheckRun, checkTimeoutMs, misses, runCheck } from "./webgpu/run-check.ts";
 
 const archs = ["llama", "mamba2"];
 
@@ -9,7 +9,7 @@ describe("generate on the WebGPU backend with several decode steps per read", ()
   let run: CheckRun = { outcomes: [], stderr: "", status: null };
   beforeAll(() => {
     run = runCheck("check-generate.ts");
-  });
+  }, checkTimeoutMs);
 
   it("finds a WebGPU adapter and runs every case to the end", () => {
     expect(run.stderr, "Deno could not get a WebGPU adapter (CI needs mesa-vulkan-drivers libvulkan1)").not.toMatch(/no WebGPU/);

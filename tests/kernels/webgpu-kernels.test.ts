@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type CheckRun, misses, runCheck } from "./webgpu/run-check.ts";
+import { type CheckRun, checkTimeoutMs, misses, runCheck } from "./webgpu/run-check.ts";
 
 const ops = ["rmsnorm", "matmul", "conv1d", "selective_state_update", "ssd_state_update", "attention_decode"];
 
@@ -9,7 +9,7 @@ describe("WGSL kernels against the CPU reference ops", () => {
   let run: CheckRun = { outcomes: [], stderr: "", status: null };
   beforeAll(() => {
     run = runCheck("check-kernels.ts");
-  });
+  }, checkTimeoutMs);
 
   it("finds a WebGPU adapter and runs every case to the end", () => {
     expect(run.stderr, "Deno could not get a WebGPU adapter (CI needs mesa-vulkan-drivers libvulkan1)").not.toMatch(/no WebGPU/);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type CheckRun, misses, runCheck } from "./webgpu/run-check.ts";
+import { type CheckRun, checkTimeoutMs, misses, runCheck } from "./webgpu/run-check.ts";
 
 const ops = [
   "crossings", "views", "copyRow", "sliceCols", "elementwise", "linear", "embedding", "rmsnorm", "addRmsnorm", "gatedRmsnorm", "softmax", "topk",
@@ -20,7 +20,7 @@ describe("the WebGPU backend's ops against the CPU backend", () => {
   let run: CheckRun = { outcomes: [], stderr: "", status: null };
   beforeAll(() => {
     run = runCheck("check-ops.ts");
-  });
+  }, checkTimeoutMs);
 
   it("finds a WebGPU adapter and runs every case to the end", () => ranToTheEnd(() => run));
 
@@ -35,7 +35,7 @@ describe("models on the WebGPU backend against the CPU backend", () => {
   let run: CheckRun = { outcomes: [], stderr: "", status: null };
   beforeAll(() => {
     run = runCheck("check-models.ts");
-  });
+  }, checkTimeoutMs);
 
   it("finds a WebGPU adapter and runs every architecture to the end", () => ranToTheEnd(() => run));
 

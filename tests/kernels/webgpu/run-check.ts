@@ -22,7 +22,10 @@ const root = join(import.meta.dirname, "../../..");
  * Runs a Deno check script (tests/kernels/webgpu/<script>) under node_modules/.bin/deno — WebGPU needs Deno; on
  * CPU-only machines it runs on lavapipe — and collects the JSON line it printed per case.
  */
-export function runCheck(script: string, timeoutMs = 120_000): CheckRun {
+/** A cold first run on a busy 2-core machine (Deno compiling, the other suite beside it) took over 120 s. */
+export const checkTimeoutMs = 240_000;
+
+export function runCheck(script: string, timeoutMs = checkTimeoutMs): CheckRun {
   const r = spawnSync(join(root, "node_modules/.bin/deno"), ["run", "-A", join("tests/kernels/webgpu", script)], {
     cwd: root,
     encoding: "utf8",
