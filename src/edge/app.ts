@@ -1,6 +1,6 @@
 /**
  * The edge as a route table: middleware, then thin handlers that translate HTTP to routing and back.
- *   /healthz                       liveness (no auth)
+ *   /healthz, /openapi.json         liveness and the OpenAPI 3.1 document (no auth)
  *   /v1/chat/completions, /v1/completions, /v1/route, /v1/models, /v1/feedback   (API key)
  *   /admin/{upstreams,models,policies,keys,routers}, /admin/outcomes/export     (admin token)
  */
@@ -11,6 +11,7 @@ import { renderError } from "./error-handler.ts";
 import { adminAuth } from "./middleware/admin-auth.ts";
 import { corsPolicy } from "./middleware/cors-policy.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { openApiDocument } from "./openapi/openapi-document.ts";
 import { adminKeyRoutes } from "./routes/admin-keys.ts";
 import { adminLibraryRoutes } from "./routes/admin-library.ts";
 import { adminOutcomeRoutes } from "./routes/admin-outcomes.ts";
@@ -25,6 +26,7 @@ export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());
   app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
 
   const v1 = new Hono<AppEnv>();
   v1.use(corsPolicy());

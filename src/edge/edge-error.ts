@@ -2,6 +2,7 @@
  * The edge's one error type: a closed set of codes, one status table, rendered in the OpenAI error shape
  * `{ error: { message, type, param, code } }` by the app's single onError.
  */
+import { z } from "zod";
 
 /** Every code the edge answers with, its HTTP status and OpenAI error type. */
 export const ERROR_TABLE = {
@@ -47,9 +48,17 @@ export class EdgeError extends Error {
 }
 
 /** The OpenAI error body, plus the request id so a client can quote it. */
-export interface ErrorBody {
-  error: { message: string; type: string; param: string | null; code: EdgeErrorCode; request_id: string };
-}
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    message: z.string(),
+    type: z.string(),
+    /** the request field at fault, as a dotted path */
+    param: z.string().nullable(),
+    code: z.enum(Object.keys(ERROR_TABLE) as [EdgeErrorCode, ...EdgeErrorCode[]]),
+    request_id: z.string(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 /** Renders an EdgeError as its JSON body. */
 export function errorBody(err: EdgeError, requestId: string): ErrorBody {

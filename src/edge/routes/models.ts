@@ -1,12 +1,25 @@
 /** GET /v1/models: the OpenAI list shape; each library model carries its architecture card. */
 import { Hono } from "hono";
+import { z } from "zod";
 import type { LibraryModel } from "../../db/records.ts";
-import type { ModelCard } from "../../routing/model-card.ts";
+import { ModelCardFieldsSchema, type ModelCard } from "../../routing/model-card.ts";
 import type { AppEnv } from "../app-env.ts";
 import { getLibrary } from "../library-cache.ts";
 import { apiKeyAuth } from "../middleware/api-key-auth.ts";
 import { requestAllowance } from "../middleware/request-allowance.ts";
 import { DEFAULT_POLICY } from "../routing-plan.ts";
+
+/** GET /v1/models's answer: the routers ("auto", "auto:<policy>") first, then every servable model with its card. */
+export const ModelListSchema = z.object({
+  object: z.literal("list"),
+  data: z.array(
+    z.union([
+      z.object({ id: z.string(), object: z.literal("model"), created: z.literal(0), owned_by: z.literal("switchyard"), router: z.literal(true) }),
+      z.object({ id: z.string(), object: z.literal("model"), created: z.number().int(), owned_by: z.string(), card: ModelCardFieldsSchema }),
+    ]),
+  ),
+});
+export type ModelList = z.infer<typeof ModelListSchema>;
 
 /** The models endpoint, mounted under /v1. */
 export function modelRoutes(): Hono<AppEnv> {
@@ -15,19 +28,20 @@ export function modelRoutes(): Hono<AppEnv> {
     const library = await getLibrary(c);
     const servable = library.models.filter((m) => m.enabled && library.upstreams.get(m.upstream)?.enabled);
     const routers = ["auto", ...[...library.policies.keys()].filter((p) => p !== DEFAULT_POLICY).map((p) => `auto:${p}`)];
-    return c.json({
+    const reply: ModelList = {
       object: "list",
       data: [
-        ...routers.map((id) => ({ id, object: "model", created: 0, owned_by: "switchyard", router: true })),
+        ...routers.map((id) => ({ id, object: "model", created: 0, owned_by: "switchyard", router: true }) as const),
         ...servable.map((m) => ({
           id: m.id,
-          object: "model",
+          object: "model" as const,
           created: Math.floor(Date.parse(m.releasedAt) / 1000),
           owned_by: m.upstream,
           card: cardOf(m),
         })),
       ],
-    });
+    };
+    return c.json(reply);
   });
   return app;
 }

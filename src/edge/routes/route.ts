@@ -1,5 +1,8 @@
 /** POST /v1/route: the routing decision alone, with every term, recorded like any other decision. */
 import { Hono } from "hono";
+import { z } from "zod";
+import { DecisionSchema } from "../../routing/decision-schema.ts";
+import { FlagsSchema } from "../../routing/flags.ts";
 import type { AppEnv } from "../app-env.ts";
 import { decisionRow, logDecision } from "../decision-log.ts";
 import { apiKeyAuth } from "../middleware/api-key-auth.ts";
@@ -10,6 +13,22 @@ import { parseJsonBody } from "../request-body.ts";
 import { BreakerBoard } from "../upstream/breaker-board.ts";
 import { breakerReasons } from "../upstream/breaker-reasons.ts";
 import { MAX_CANDIDATES } from "../upstream/upstream-proxy.ts";
+
+/** POST /v1/route's answer: the decision with every term, and what would be tried after the chosen model. */
+export const RouteReplySchema = z.object({
+  id: z.string(),
+  object: z.literal("switchyard.decision"),
+  created: z.number().int(),
+  model: z.string().nullable(),
+  router_version: z.string(),
+  prompt_tokens: z.number().int(),
+  max_tokens: z.number().int(),
+  flags: FlagsSchema,
+  /** the next candidates, in the order a completion would fall back to them */
+  fallbacks: z.array(z.string()),
+  decision: DecisionSchema,
+});
+export type RouteReply = z.infer<typeof RouteReplySchema>;
 
 /** The route endpoint, mounted under /v1. */
 export function routeRoutes(): Hono<AppEnv> {
@@ -39,7 +58,7 @@ export function routeRoutes(): Hono<AppEnv> {
       }),
     );
     const reasons = [...plan.decision.reasons, ...breakerReasons(plan.targets.slice(0, MAX_CANDIDATES), breakers, Date.now())];
-    return c.json({
+    const reply: RouteReply = {
       id: c.get("requestId"),
       object: "switchyard.decision",
       created: Math.floor(Date.now() / 1000),
@@ -50,7 +69,8 @@ export function routeRoutes(): Hono<AppEnv> {
       flags: plan.flags,
       fallbacks: plan.targets.slice(1, MAX_CANDIDATES).map((t) => t.model.id),
       decision: { ...plan.decision, reasons },
-    });
+    };
+    return c.json(reply);
   });
   return app;
 }
