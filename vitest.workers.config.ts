@@ -19,7 +19,8 @@ function configWithoutLocalVars(): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, "wrangler.json");
   const d1 = rawConfig.d1_databases?.map((db: { migrations_dir?: string }) => ({ ...db, migrations_dir: join(root, db.migrations_dir ?? "migrations") }));
-  writeFileSync(path, JSON.stringify({ ...rawConfig, main: join(root, rawConfig.main), d1_databases: d1 }, null, 2));
+  const assets = rawConfig.assets?.directory ? { ...rawConfig.assets, directory: join(root, rawConfig.assets.directory) } : rawConfig.assets;
+  writeFileSync(path, JSON.stringify({ ...rawConfig, main: join(root, rawConfig.main), d1_databases: d1, assets }, null, 2));
   return path;
 }
 

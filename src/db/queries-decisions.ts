@@ -1,5 +1,5 @@
 /** Decision rows (one per routed request) and their outcomes. */
-import { and, asc, eq, getTableColumns, gt, gte, isNotNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "./database.ts";
 import { decisions, outcomes } from "./schema.ts";
 
@@ -30,6 +30,21 @@ export async function insertDecisions(db: Database, rows: DecisionRow[]): Promis
 /** The decision with this id, or null. */
 export async function getDecision(db: Database, id: string): Promise<typeof decisions.$inferSelect | null> {
   return (await db.select().from(decisions).where(eq(decisions.id, id)).get()) ?? null;
+}
+
+/** A key's latest decisions, newest first; `before` (epoch ms) pages back. */
+export async function listDecisionsOfKey(
+  db: Database,
+  keyId: string,
+  opts: { limit: number; before?: number },
+): Promise<(typeof decisions.$inferSelect)[]> {
+  const older = opts.before === undefined ? undefined : lt(decisions.createdAt, opts.before);
+  return db
+    .select()
+    .from(decisions)
+    .where(and(eq(decisions.keyId, keyId), older))
+    .orderBy(desc(decisions.createdAt), desc(decisions.id))
+    .limit(opts.limit);
 }
 
 /** Writes one outcome row. */

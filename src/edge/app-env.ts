@@ -18,6 +18,8 @@ export interface Bindings {
   DECISION_LOG?: string;
   /** "true" keeps each decision's prompt text (for training the router on feedback); default "false" */
   STORE_PROMPTS?: string;
+  /** the model /admin/usage counts savings against when the query names none; default: the library's priciest */
+  SAVINGS_BASELINE_MODEL?: string;
   /** upstream secrets, looked up by name */
   [secretName: string]: unknown;
 }

@@ -7,6 +7,10 @@ import { LibraryModelSchema, PolicySchema, UpstreamSchema } from "../../db/recor
 import { KeyLimitsSchema } from "../../routing/rate-allowance.ts";
 import { ChatRequestSchema, CompletionRequestSchema, RouteRequestSchema } from "../openai-request.ts";
 import { NewKeySchema } from "../routes/admin-keys.ts";
+import { UsageQuerySchema } from "../routes/admin-usage.ts";
+import { CostCurvesQuerySchema, CostCurvesReplySchema } from "../routes/cost-curves.ts";
+import { DecisionListQuerySchema, DecisionListSchema, DecisionRecordSchema } from "../routes/decisions.ts";
+import { UsageReportSchema } from "../usage/usage-report.ts";
 import { ExportQuerySchema } from "../routes/admin-outcomes.ts";
 import { PublishRouterSchema } from "../routes/admin-routers.ts";
 import { FeedbackSchema } from "../routes/feedback.ts";
@@ -126,7 +130,33 @@ export const OPERATIONS: readonly Operation[] = [
     tag: "routing",
     auth: "apiKey",
     body: Feedback,
-    reply: object("the stored outcome"),
+    reply: { status: 201, description: "the stored outcome", media: ["application/json"] },
+  },
+  {
+    method: "get",
+    path: "/v1/decisions",
+    summary: "This key's latest decisions, newest first",
+    tag: "routing",
+    auth: "apiKey",
+    query: DecisionListQuerySchema,
+    reply: { status: 200, description: "a page of decisions", json: named("DecisionList", DecisionListSchema) },
+  },
+  {
+    method: "get",
+    path: "/v1/decisions/:id",
+    summary: "One decision of this key: candidates with every term, fallbacks, status, tokens and latency",
+    tag: "routing",
+    auth: "apiKey",
+    reply: { status: 200, description: "the decision", json: named("DecisionRecord", DecisionRecordSchema) },
+  },
+  {
+    method: "get",
+    path: "/v1/cost-curves",
+    summary: "Each servable model's estimated latency, memory and cost over prompt length, 1k to 128k tokens",
+    tag: "routing",
+    auth: "apiKey",
+    query: CostCurvesQuerySchema,
+    reply: { status: 200, description: "one curve per model", json: named("CostCurves", CostCurvesReplySchema) },
   },
   ...crud("upstreams", "key", Upstream, "upstream"),
   ...crud("models", "key", Model, "model"),
@@ -153,7 +183,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: "routers",
     auth: "admin",
     body: PublishRouter,
-    reply: object("the router version"),
+    reply: { status: 201, description: "the router version (200 when it replaced one)", media: ["application/json"] },
   },
   { method: "post", path: "/admin/routers/:version/activate", summary: "Make a router version the active one", tag: "routers", auth: "admin", reply: object("the router version") },
   { method: "delete", path: "/admin/routers/:version", summary: "Delete an inactive router version", tag: "routers", auth: "admin", reply: object("{ version, deleted: true }") },
@@ -165,5 +195,14 @@ export const OPERATIONS: readonly Operation[] = [
     auth: "admin",
     query: ExportQuerySchema,
     reply: { status: 200, description: "one outcome record per line", media: ["application/x-ndjson"] },
+  },
+  {
+    method: "get",
+    path: "/admin/usage",
+    summary: "Tokens, estimated cost and requests per key, model and day, and the savings against a baseline model",
+    tag: "usage",
+    auth: "admin",
+    query: UsageQuerySchema,
+    reply: { status: 200, description: "the usage report", json: named("UsageReport", UsageReportSchema) },
   },
 ];
