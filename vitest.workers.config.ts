@@ -40,6 +40,8 @@ export default defineConfig(async () => {
             ADMIN_TOKEN: "test-admin-token",
             // wrangler.toml defaults to production; the local test path says development explicitly.
             ENVIRONMENT: "development",
+            // one request line per call would bury the test output; request-log.test.ts turns them on
+            LOG_LEVEL: "warn",
             UPSTREAM_A_KEY: "sk-upstream-a",
             // a secret that must never show up in an answer, a log line or a decision row
             UPSTREAM_CANARY_KEY: "sk-canary-7f3a9c1e5b",

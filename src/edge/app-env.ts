@@ -20,6 +20,8 @@ export interface Bindings {
   STORE_PROMPTS?: string;
   /** the model /admin/usage counts savings against when the query names none; default: the library's priciest */
   SAVINGS_BASELINE_MODEL?: string;
+  /** least severe structured log level printed: debug | info (default) | warn | error | off */
+  LOG_LEVEL?: string;
   /** upstream secrets, looked up by name */
   [secretName: string]: unknown;
 }

@@ -12,6 +12,7 @@ import { renderError } from "./error-handler.ts";
 import { adminAuth } from "./middleware/admin-auth.ts";
 import { corsPolicy } from "./middleware/cors-policy.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { requestLog } from "./middleware/request-log.ts";
 import { openApiDocument } from "./openapi/openapi-document.ts";
 import { adminKeyRoutes } from "./routes/admin-keys.ts";
 import { adminLibraryRoutes } from "./routes/admin-library.ts";
@@ -29,6 +30,7 @@ import { routeRoutes } from "./routes/route.ts";
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  app.use(requestLog());
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
 

@@ -10,6 +10,7 @@ import { bufferDecision, DEFAULT_BATCH_WINDOW_MS } from "./decision-batch.ts";
 import type { PromptView } from "./openai-request.ts";
 import type { Attempt } from "./upstream/upstream-proxy.ts";
 import type { RoutePlan } from "./routing-plan.ts";
+import { errorText, logEvent } from "./log.ts";
 
 /** Which endpoint made the decision. */
 export type DecisionEndpoint = "chat.completions" | "completions" | "route";
@@ -99,6 +100,6 @@ export function logDecision(c: Context<AppEnv>, row: Promise<DecisionRow> | Deci
   c.executionCtx.waitUntil(
     Promise.resolve(row)
       .then((r) => bufferDecision(db, r, windowMs))
-      .catch((err: unknown) => console.error(`[${c.get("requestId")}] decision row not written:`, err)),
+      .catch((err: unknown) => logEvent("error", "decision row not written", { request_id: c.get("requestId"), error: errorText(err) })),
   );
 }

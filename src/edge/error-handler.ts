@@ -4,11 +4,12 @@ import { z } from "zod";
 import { FlagError } from "../routing/flag-error.ts";
 import type { AppEnv } from "./app-env.ts";
 import { EdgeError, errorBody } from "./edge-error.ts";
+import { errorText, logEvent } from "./log.ts";
 
 /** The app's single onError: every failure leaves in the OpenAI error shape with the right status. */
 export function renderError(err: Error, c: Context<AppEnv>): Response {
   const edgeError = toEdgeError(err, c.env.ENVIRONMENT === "development");
-  if (edgeError.code === "internal_error") console.error(`[${c.get("requestId")}]`, err);
+  if (edgeError.code === "internal_error") logEvent("error", "internal error", { request_id: c.get("requestId"), error: errorText(err), stack: err.stack });
   if (edgeError.retryAfterS !== null) c.header("retry-after", String(edgeError.retryAfterS));
   return c.json(errorBody(edgeError, c.get("requestId") ?? "none"), edgeError.status as 400);
 }

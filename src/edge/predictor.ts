@@ -10,6 +10,7 @@ import { createOnnxPredictor } from "../router/onnx-predictor.ts";
 import type { ModelCard } from "../routing/model-card.ts";
 import { priorPredictor, type QualityPredictor } from "../routing/quality-predictor.ts";
 import type { Bindings } from "./app-env.ts";
+import { errorText, logEvent } from "./log.ts";
 
 /** How long an isolate trusts its idea of the active version (publishing reaches every isolate within this). */
 const ACTIVE_TTL_MS = 5_000;
@@ -52,7 +53,7 @@ export async function getPredictor(env: Bindings): Promise<QualityPredictor> {
     if (failed?.version === version && Date.now() - failed.at < RETRY_FAILED_MS) return priorPredictor;
     return (await load(env, version)) ?? priorPredictor;
   } catch (err) {
-    console.error(`router: falling back to the card prior: ${message(err)}`);
+    logEvent("error", `router: falling back to the card prior: ${errorText(err)}`);
     return priorPredictor;
   }
 }
@@ -98,7 +99,7 @@ function load(env: Bindings, version: string): Promise<QualityPredictor | null> 
       return predictor;
     } catch (err) {
       failed = { version, at: Date.now() };
-      console.error(`router ${version}: cannot load, using the card prior: ${message(err)}`);
+      logEvent("error", `router ${version}: cannot load, using the card prior: ${errorText(err)}`, { router_version: version });
       return null;
     } finally {
       loading = null;
@@ -106,8 +107,4 @@ function load(env: Bindings, version: string): Promise<QualityPredictor | null> 
   })();
   loading = { version, promise };
   return promise;
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

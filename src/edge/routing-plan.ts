@@ -5,6 +5,7 @@ import { parseFlagsBody, parseFlagsHeader, resolveFlags, type Flags } from "../r
 import { priorPredictor, type QualityPredictor } from "../routing/quality-predictor.ts";
 import { EdgeError } from "./edge-error.ts";
 import type { PromptView } from "./openai-request.ts";
+import { errorText, logEvent } from "./log.ts";
 
 /** The policy plain "auto" uses when the library has one by this name. */
 export const DEFAULT_POLICY = "default";
@@ -79,7 +80,7 @@ async function predictOrPrior(predictor: QualityPredictor, text: string, cards: 
   try {
     return { quality: await predictor.predict(text, cards), version: predictor.version };
   } catch (err) {
-    console.error(`router ${predictor.version} failed, this request uses the card prior: ${err instanceof Error ? err.message : String(err)}`);
+    logEvent("error", `router ${predictor.version} failed, this request uses the card prior: ${errorText(err)}`, { router_version: predictor.version });
     return { quality: await priorPredictor.predict(text, cards), version: priorPredictor.version };
   }
 }

@@ -130,7 +130,7 @@ describe("a router that cannot run", () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const r = await route(key, "tell me about the zebra diet");
     expect(r).toMatchObject({ router_version: "prior", model: "bench-llama" });
-    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^router broken-1: cannot load, using the card prior: /));
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining('"msg":"router broken-1: cannot load, using the card prior: '));
     const row = await env.DB.prepare("SELECT router_version FROM decisions WHERE id = ?").bind(r.id).first();
     expect(row).toEqual({ router_version: "prior" });
   });
@@ -151,7 +151,8 @@ describe("a router that cannot run", () => {
     });
     expect(plan.routerVersion).toBe("prior");
     expect(plan.decision.chosen).toBe("bench-llama");
-    expect(logged).toHaveBeenCalledWith("router flaky-1 failed, this request uses the card prior: session lost");
+    const lines = logged.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+    expect(lines).toContainEqual(expect.objectContaining({ level: "error", msg: "router flaky-1 failed, this request uses the card prior: session lost", router_version: "flaky-1" }));
   });
 });
 

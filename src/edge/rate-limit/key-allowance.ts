@@ -9,6 +9,7 @@ import type { Cost } from "../../routing/rate-allowance.ts";
 import type { AppEnv } from "../app-env.ts";
 import { EdgeError } from "../edge-error.ts";
 import type { LimiterVerdict } from "./key-rate-limiter.ts";
+import { errorText, logEvent } from "../log.ts";
 
 /** The request's key when it has a limit; null when it has none (and so never reaches the limiter). */
 function limitedKey(c: Context<AppEnv>) {
@@ -33,7 +34,7 @@ export async function takeAllowance(c: Context<AppEnv>, promptTokens: number): P
   try {
     verdict = await limiterFor(c, key.id).admit(key.limits, cost);
   } catch (err) {
-    console.error(`[${c.get("requestId")}] rate limiter unreachable, request served unlimited:`, err);
+    logEvent("error", "rate limiter unreachable, request served unlimited", { request_id: c.get("requestId"), error: errorText(err) });
     return null;
   }
   if (verdict.admitted) return null;
@@ -59,6 +60,6 @@ export function chargeCompletion(c: Context<AppEnv>, completionTokens: number): 
   c.executionCtx.waitUntil(
     limiterFor(c, key.id)
       .charge(key.limits, completionTokens)
-      .catch((err: unknown) => console.error(`[${c.get("requestId")}] completion tokens not charged:`, err)),
+      .catch((err: unknown) => logEvent("error", "completion tokens not charged", { request_id: c.get("requestId"), error: errorText(err) })),
   );
 }

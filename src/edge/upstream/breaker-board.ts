@@ -24,6 +24,7 @@ import {
 import type { AppEnv } from "../app-env.ts";
 import { IsolateCache } from "../isolate-cache.ts";
 import { CoalescedWrites } from "./coalesced-writes.ts";
+import { logEvent } from "../log.ts";
 
 const cache = new IsolateCache<Map<string, StoredBreaker>>(1_000, 10_000);
 const WRITE_TRIES = 5;
@@ -124,7 +125,7 @@ export class BreakerBoard {
         return applied;
       }
     }
-    console.error(`breaker of upstream ${upstreamId}: gave up after ${WRITE_TRIES} conflicting writes`);
+    logEvent("error", "breaker write gave up", { upstream: upstreamId, tries: WRITE_TRIES });
     return changes.map(() => false);
   }
 }
