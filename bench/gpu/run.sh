@@ -7,7 +7,8 @@
 # (tests/kernels/cuda/check-models.ts); profile: one decode step of the 1B shapes kernel by kernel under Nsight
 # Compute (bench/gpu/profile-step.ts; bench/gpu/profile-report.ts sums the CSV here);
 # bench: checkpoints + HF baselines (hf_bench.py), then ours (tier-bench.ts, with TTFT over HTTP); webgpu: the
-# WebGPU backend's checks and decode figures. Logs and JSON land in $OUT; bench/gpu/report.ts turns them into
+# WebGPU backend's checks and decode figures; experts: the demo library's experts trained on the corpus built here
+# (carry .build/corpus.tgz too; scripts/experts/train_experts.py, EXPERTS_ARGS passed on). Logs and JSON land in $OUT; bench/gpu/report.ts turns them into
 # docs/benchmarks.md here.
 set -uo pipefail
 steps="${*:-check bench}"
@@ -39,6 +40,10 @@ for step in $steps; do
         timeout 120 ncu --metrics gpu__time_duration.sum --csv deno run -A bench/gpu/profile-step.ts --model "$models/$m" > "$out/ncu-$m.csv" 2> "$out/ncu-$m.err"
         echo "profile $m: $(grep -c gpu__time_duration "$out/ncu-$m.csv") kernels; $(tail -1 "$out/ncu-$m.err")"
       done ;;
+    experts)
+      rm -rf /tmp/corpus-root && mkdir -p /tmp/corpus-root && tar xzf .build/corpus.tgz -C /tmp/corpus-root || exit 1
+      # shellcheck disable=SC2086
+      timeout 560 python3 scripts/experts/train_experts.py --corpus /tmp/corpus-root/corpus --out "$out/experts" ${EXPERTS_ARGS:-} 2>&1 | tee "$out/experts.log" | tail -30 ;;
     webgpu)
       timeout 120 deno run -A tests/kernels/webgpu/check-models.ts > "$out/webgpu-check.log" 2>&1; tail -3 "$out/webgpu-check.log"
       [ -d "$models/llama-3.2-1b" ] || python3 bench/gpu/hf_bench.py --models "$models" --out /tmp/ckpt.json --skip-hf --only mamba-1.4b,llama-3.2-1b,bamba-1b
