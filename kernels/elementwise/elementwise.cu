@@ -15,15 +15,14 @@ namespace {
 enum Unary { kSilu = 0, kSoftplus = 1, kExp = 2, kScale = 3, kClamp = 4 };
 enum Binary { kAdd = 0, kMul = 1, kSiluMul = 2 };
 
-__device__ __forceinline__ float silu(float v) { return v / (1.f + expf(-v)); }
 
 __global__ void unary_kernel(const float* __restrict__ x, float* __restrict__ y, size_t count, int op, float a, float b) {
   for (size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; i < count; i += static_cast<size_t>(gridDim.x) * blockDim.x) {
     const float v = x[i];
     float r;
     switch (op) {
-      case kSilu: r = silu(v); break;
-      case kSoftplus: r = v > 20.f ? v : log1pf(expf(v)); break;
+      case kSilu: r = sy_silu(v); break;
+      case kSoftplus: r = sy_softplus(v); break;
       case kExp: r = expf(v); break;
       case kScale: r = v * a; break;
       default: r = fminf(fmaxf(v, a), b); break;
@@ -35,14 +34,14 @@ __global__ void unary_kernel(const float* __restrict__ x, float* __restrict__ y,
 __global__ void binary_kernel(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ y, size_t count, int op) {
   for (size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; i < count; i += static_cast<size_t>(gridDim.x) * blockDim.x) {
     const float u = a[i], v = b[i];
-    y[i] = op == kAdd ? u + v : op == kMul ? u * v : silu(u) * v;
+    y[i] = op == kAdd ? u + v : op == kMul ? u * v : sy_silu(u) * v;
   }
 }
 
 __global__ void silu_and_mul_kernel(const float* __restrict__ x, float* __restrict__ y, size_t count, int f) {
   for (size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; i < count; i += static_cast<size_t>(gridDim.x) * blockDim.x) {
     const size_t at = i / f * 2 * f + i % f;
-    y[i] = silu(x[at]) * x[at + f];
+    y[i] = sy_silu(x[at]) * x[at + f];
   }
 }
 

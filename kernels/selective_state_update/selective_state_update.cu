@@ -1,9 +1,12 @@
-// Mamba-1 selective scan, the CPU op `selectiveScan` (src/engine/backends/cpu/selective-scan.ts; mamba_ssm
-// selective_scan_fn / selective_state_update without dt bias/softplus/z gate, which the model graph applies around it):
-//   h[c, j] ← exp(Δ[t, c]·A[c, j]) · h[c, j] + Δ[t, c]·u[t, c] · B[t, j]
-//   y[t, c] = Σ_j h[c, j] · C[t, j] + D[c] · u[t, c]                         for t = 0 … n−1 in order
-// Layouts (row-major f32, device pointers): u, delta [n, d] (delta already softplus'ed), A [d, s], B, C [n, s],
-// D [d], state [d, s] (updated in place), y [n, d]. Chunked scratch, per window of ≤ 4096 tokens cut into nc
+// Mamba-1 selective scan, the CPU op `selectiveScan` with its options (src/engine/backends/cpu/selective-scan.ts;
+// mamba_ssm selective_scan_fn / selective_state_update with delta_softplus and the z gate, no dt bias):
+//   Δ = softplus(delta[t, c]) when delta_softplus, else delta[t, c]
+//   h[c, j] ← exp(Δ·A[c, j]) · h[c, j] + Δ·u[t, c] · B[t, j]
+//   y[t, c] = (Σ_j h[c, j] · C[t, j] + D[c] · u[t, c]) · silu(z[t, c]) (no factor when z is null), t in order
+// The options are applied in the kernels themselves: on the decode step each one composed around the scan was a
+// launch of its own (two per Mamba layer).
+// Layouts (row-major f32, device pointers): u, delta, z [n, d], A [d, s], B, C [n, s], D [d], state [d, s] (updated
+// in place), y [n, d]. Chunked scratch, per window of ≤ 4096 tokens cut into nc
 // chunks of L tokens: ends [nc, s, d] (chunk end states, then the states entering each chunk), then sums [nc, d]
 // (Σ Δ over the chunk).
 // Versions (the launcher picks by n; a prompt runs in windows of ≤ 4096 tokens, the state carried between them):
@@ -19,9 +22,9 @@
 //     3. chunk_output: the same threads as 1 re-scan each chunk from its true H_k and emit y (B and C staged).
 //     Every (t, c, j) costs two exps (MUFU-bound); y needs no reduction across threads when s ≤ 16.
 // Launchers: sy_selective_scan_scratch_floats(n, d, s, chunk); sy_selective_scan(u, delta, A, B, C, D, state, y,
-//   scratch, n, d, s, chunk) → cudaError_t, on the engine's stream. chunk 0 plans; > 0 forces the chunked version
+//   scratch, n, d, s, chunk, delta_softplus, z) → cudaError_t, on the engine's stream. chunk 0 plans; > 0 forces the chunked version
 //   with chunks of that many tokens, < 0 the sequential one (checks and benches). selective_state_update_f32(u,
-//   delta, A, B, C, D, state, y, n, d, s, stream) is the sequential version alone (the kernel bench calls it).
+//   delta, A, B, C, D, state, y, n, d, s, stream) is the sequential version alone, without options (the kernel bench).
 #include <climits>
 
 #include "../runtime/runtime.h"
@@ -39,10 +42,13 @@ constexpr size_t kPlannedShared = 48 * 1024;  // what the planner stays within (
 constexpr size_t kMaxShared = 227 * 1024;     // what a forced chunk length may use (the H200's opt-in limit)
 constexpr int kBatch = 8;            // chunk_carry loads this many chunks ahead of its dependent chain
 
+// y · silu(z) when there is a gate
+__device__ __forceinline__ float gated(float v, const float* __restrict__ z, size_t at) { return z ? sy_silu(z[at]) * v : v; }
+
 __global__ void __launch_bounds__(kThreads) selective_state_update_kernel(
     const float* __restrict__ u, const float* __restrict__ delta, const float* __restrict__ A,
     const float* __restrict__ B, const float* __restrict__ C, const float* __restrict__ D, float* __restrict__ state,
-    float* __restrict__ y, int n, int d, int s, int lanes) {
+    float* __restrict__ y, int n, int d, int s, int lanes, int softplus, const float* __restrict__ z) {
   const int global = blockIdx.x * kThreads + threadIdx.x;
   const int c = global / lanes, lane = global % lanes;
   // Whole segments leave together, so the shuffles below always see their full segment.
@@ -51,8 +57,9 @@ __global__ void __launch_bounds__(kThreads) selective_state_update_kernel(
   float* h = state + static_cast<size_t>(c) * s;
   const float* a = A + static_cast<size_t>(c) * s;
   for (int t = 0; t < n; ++t) {
-    const float dt = delta[static_cast<size_t>(t) * d + c];
-    const float uu = u[static_cast<size_t>(t) * d + c];
+    const size_t at = static_cast<size_t>(t) * d + c;
+    const float dt = softplus ? sy_softplus(delta[at]) : delta[at];
+    const float uu = u[at];
     const float du = dt * uu;
     const float* bt = B + static_cast<size_t>(t) * s;
     const float* ct = C + static_cast<size_t>(t) * s;
@@ -63,7 +70,7 @@ __global__ void __launch_bounds__(kThreads) selective_state_update_kernel(
       acc += hv * ct[j];
     }
     for (int o = lanes / 2; o > 0; o >>= 1) acc += __shfl_xor_sync(mask, acc, o);
-    if (lane == 0) y[static_cast<size_t>(t) * d + c] = acc + D[c] * uu;
+    if (lane == 0) y[at] = gated(acc + D[c] * uu, z, at);
   }
 }
 
@@ -83,7 +90,7 @@ __device__ __forceinline__ void stage_rows(const float* __restrict__ M, float* d
 template <int PER>
 __global__ void __launch_bounds__(kThreads) chunk_state_kernel(
     const float* __restrict__ u, const float* __restrict__ delta, const float* __restrict__ A, const float* __restrict__ B,
-    float* __restrict__ ends, float* __restrict__ sums, int n, int d, int s, int L, int lanes) {
+    float* __restrict__ ends, float* __restrict__ sums, int n, int d, int s, int L, int lanes, int softplus) {
   extern __shared__ float4 smem4[];
   float* bs = reinterpret_cast<float*>(smem4);  // [len, sp]
   const int sp = lanes * PER, k = blockIdx.y, t0 = k * L, len = min(L, n - t0);
@@ -104,7 +111,7 @@ __global__ void __launch_bounds__(kThreads) chunk_state_kernel(
 #pragma unroll 2
   for (int r = 0; r < len; ++r) {
     const size_t at = static_cast<size_t>(t0 + r) * d + c;
-    const float dt = delta[at], du = dt * u[at];
+    const float dt = softplus ? sy_softplus(delta[at]) : delta[at], du = dt * u[at];
     sum += dt;
     const float4* b4 = reinterpret_cast<const float4*>(bs + r * sp + j0);
 #pragma unroll
@@ -157,7 +164,7 @@ template <int PER>
 __global__ void __launch_bounds__(kThreads) chunk_output_kernel(
     const float* __restrict__ u, const float* __restrict__ delta, const float* __restrict__ A, const float* __restrict__ B,
     const float* __restrict__ C, const float* __restrict__ D, const float* __restrict__ starts, float* __restrict__ y, int n,
-    int d, int s, int L, int lanes) {
+    int d, int s, int L, int lanes, int softplus, const float* __restrict__ z) {
   extern __shared__ float4 smem4[];
   const int sp = lanes * PER, k = blockIdx.y, t0 = k * L, len = min(L, n - t0);
   float* bs = reinterpret_cast<float*>(smem4);  // [len, sp]
@@ -182,7 +189,7 @@ __global__ void __launch_bounds__(kThreads) chunk_output_kernel(
 #pragma unroll 2
   for (int r = 0; r < len; ++r) {
     const size_t at = static_cast<size_t>(t0 + r) * d + c;
-    const float dt = delta[at], uu = u[at], du = dt * uu;
+    const float dt = softplus ? sy_softplus(delta[at]) : delta[at], uu = u[at], du = dt * uu;
     const float4* b4 = reinterpret_cast<const float4*>(bs + r * sp + j0);
     const float4* c4 = reinterpret_cast<const float4*>(cs + r * sp + j0);
     float acc = 0.f;
@@ -196,7 +203,7 @@ __global__ void __launch_bounds__(kThreads) chunk_output_kernel(
       acc += h[4 * q + 0] * cv.x + h[4 * q + 1] * cv.y + h[4 * q + 2] * cv.z + h[4 * q + 3] * cv.w;
     }
     for (int o = lanes / 2; o > 0; o >>= 1) acc += __shfl_xor_sync(seg, acc, o);
-    if (lane == 0) y[at] = acc + dc * uu;
+    if (lane == 0) y[at] = gated(acc + dc * uu, z, at);
   }
 }
 
@@ -238,7 +245,8 @@ long long window_scratch(const Plan& p, int n, int d, int s) {
 
 template <int PER>
 int launch_chunked(const Plan& p, const float* u, const float* delta, const float* A, const float* B, const float* C,
-                   const float* D, float* state, float* y, float* scratch, int n, int d, int s, cudaStream_t stream) {
+                   const float* D, float* state, float* y, float* scratch, int n, int d, int s, int softplus,
+                   const float* z, cudaStream_t stream) {
   const int L = p.chunk, nc = (n + L - 1) / L, sp = p.lanes * PER;
   float* ends = scratch;
   float* sums = scratch + static_cast<size_t>(nc) * s * d;
@@ -248,9 +256,19 @@ int launch_chunked(const Plan& p, const float* u, const float* delta, const floa
     cudaFuncSetAttribute(chunk_state_kernel<PER>, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(rows));
     cudaFuncSetAttribute(chunk_output_kernel<PER>, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(2 * rows));
   }
-  chunk_state_kernel<PER><<<grid, kThreads, rows, stream>>>(u, delta, A, B, ends, sums, n, d, s, L, p.lanes);
+  chunk_state_kernel<PER><<<grid, kThreads, rows, stream>>>(u, delta, A, B, ends, sums, n, d, s, L, p.lanes, softplus);
   chunk_carry_kernel<<<(d * s + kThreads - 1) / kThreads, kThreads, 0, stream>>>(A, sums, ends, state, nc, d, s);
-  chunk_output_kernel<PER><<<grid, kThreads, 2 * rows, stream>>>(u, delta, A, B, C, D, ends, y, n, d, s, L, p.lanes);
+  chunk_output_kernel<PER><<<grid, kThreads, 2 * rows, stream>>>(u, delta, A, B, C, D, ends, y, n, d, s, L, p.lanes, softplus, z);
+  return cudaGetLastError();
+}
+
+int launch_sequential(const float* u, const float* delta, const float* A, const float* B, const float* C, const float* D,
+                      float* state, float* y, int n, int d, int s, int softplus, const float* z, cudaStream_t stream) {
+  int lanes = 1;
+  while (lanes < s && lanes < 32) lanes *= 2;
+  const size_t threads = static_cast<size_t>(d) * lanes;
+  selective_state_update_kernel<<<static_cast<unsigned>((threads + kThreads - 1) / kThreads), kThreads, 0, stream>>>(
+      u, delta, A, B, C, D, state, y, n, d, s, lanes, softplus, z);
   return cudaGetLastError();
 }
 
@@ -260,12 +278,7 @@ extern "C" int selective_state_update_f32(const float* u, const float* delta, co
                                           const float* C, const float* D, float* state, float* y, int n, int d, int s,
                                           cudaStream_t stream) {
   if (n <= 0 || d <= 0 || s <= 0) return cudaSuccess;
-  int lanes = 1;
-  while (lanes < s && lanes < 32) lanes *= 2;
-  const size_t threads = static_cast<size_t>(d) * lanes;
-  selective_state_update_kernel<<<static_cast<unsigned>((threads + kThreads - 1) / kThreads), kThreads, 0, stream>>>(
-      u, delta, A, B, C, D, state, y, n, d, s, lanes);
-  return cudaGetLastError();
+  return launch_sequential(u, delta, A, B, C, D, state, y, n, d, s, 0, nullptr, stream);
 }
 
 // Floats of scratch sy_selective_scan needs for these arguments (0: it runs sequentially); the largest window decides.
@@ -281,7 +294,8 @@ extern "C" int sy_selective_scan_scratch_floats(int n, int d, int s, int chunk) 
 }
 
 extern "C" int sy_selective_scan(const float* u, const float* delta, const float* A, const float* B, const float* C,
-                                 const float* D, float* state, float* y, float* scratch, int n, int d, int s, int chunk) {
+                                 const float* D, float* state, float* y, float* scratch, int n, int d, int s, int chunk,
+                                 int delta_softplus, const float* z) {
   if (n <= 0 || d <= 0 || s <= 0) return cudaSuccess;
   if (sy_selective_scan_scratch_floats(n, d, s, chunk) < 0) return cudaErrorInvalidValue;
   cudaStream_t stream = sy_stream_handle();
@@ -291,12 +305,14 @@ extern "C" int sy_selective_scan(const float* u, const float* delta, const float
     const size_t row = static_cast<size_t>(w0) * d, brow = static_cast<size_t>(w0) * s;
     const float *uw = u + row, *dw = delta + row, *bw = B + brow, *cw = C + brow;
     float* yw = y + row;
+    const float* zw = z ? z + row : nullptr;
+    const int sp = delta_softplus;
     int e = cudaErrorInvalidValue;
-    if (p.chunk == 0) e = selective_state_update_f32(uw, dw, A, bw, cw, D, state, yw, nw, d, s, stream);
+    if (p.chunk == 0) e = launch_sequential(uw, dw, A, bw, cw, D, state, yw, nw, d, s, sp, zw, stream);
     else if (p.chunk > 0 && !scratch) e = cudaErrorInvalidValue;
-    else if (p.chunk > 0 && p.per == 4) e = launch_chunked<4>(p, uw, dw, A, bw, cw, D, state, yw, scratch, nw, d, s, stream);
-    else if (p.chunk > 0 && p.per == 8) e = launch_chunked<8>(p, uw, dw, A, bw, cw, D, state, yw, scratch, nw, d, s, stream);
-    else if (p.chunk > 0) e = launch_chunked<16>(p, uw, dw, A, bw, cw, D, state, yw, scratch, nw, d, s, stream);
+    else if (p.chunk > 0 && p.per == 4) e = launch_chunked<4>(p, uw, dw, A, bw, cw, D, state, yw, scratch, nw, d, s, sp, zw, stream);
+    else if (p.chunk > 0 && p.per == 8) e = launch_chunked<8>(p, uw, dw, A, bw, cw, D, state, yw, scratch, nw, d, s, sp, zw, stream);
+    else if (p.chunk > 0) e = launch_chunked<16>(p, uw, dw, A, bw, cw, D, state, yw, scratch, nw, d, s, sp, zw, stream);
     if (e != cudaSuccess) return e;
   }
   return cudaSuccess;

@@ -1,12 +1,15 @@
-// Mamba-2 SSD scan (scalar A per head, B/C shared by the heads of a group), the CPU op `ssdScan`
+// Mamba-2 SSD scan (scalar A per head, B/C shared by the heads of a group), the CPU op `ssdScan` with its options
 // (src/engine/backends/cpu/ssd-scan.ts; mamba_ssm selective_state_update with per-head scalar A for decode, and
 // the chunked SSD of mamba_ssm/ops/triton/ssd_*.py for prefill):
+//   Δ[t, hh] = clamp(softplus(dt[t, hh] + dt_bias[hh]), lo, hi)   (each step as asked: SyDeltaOptions)
 //   h[hh, p, j] ← exp(Δ[t, hh]·A[hh]) · h[hh, p, j] + (Δ[t, hh]·x[t, hh, p]) · B[t, g, j]
 //   y[t, hh, p] = Σ_j h[hh, p, j] · C[t, g, j] + D[hh] · x[t, hh, p]        g = ⌊hh / (h/groups)⌋, t in order
-// Layouts (row-major f32, device pointers): x [n, h, p], dt [n, h] (softplus'ed, clamped), A [h], B, C [n, g, s],
+// The decode kernel applies the dt options inline (composed around the scan they were up to three launches per
+// layer); the chunked path turns dt into Δ once, into the scratch, ahead of its kernels.
+// Layouts (row-major f32, device pointers): x [n, h, p], dt [n, h], dt_bias [h], A [h], B, C [n, g, s],
 // D [h], state [h, p, s] (updated in place), y [n, h·p]. Chunked scratch, per window of ≤ 4096 tokens cut into
 // nc chunks of L tokens: states [nc, h, p, s] (chunk states, then the states entering each chunk), decay [nc, h]
-// (exp of the chunk's Σ Δ·A), cb [nc, g, L, L] (C_t·B_t' within a chunk).
+// (exp of the chunk's Σ Δ·A), cb [nc, g, L, L] (C_t·B_t' within a chunk), then Δ [n, h].
 // Versions (the launcher picks by n; a prompt runs in windows of ≤ 4096 tokens, the state carried between them):
 //   sequential (decode, n < 32) — one warp per state row (hh, p), 8 rows per block: lanes stride along s (float4
 //     when s % 4 == 0, so s = 128 is one float4 per lane) and a xor-shuffle sum gives y. Same mapping as the WGSL
@@ -23,10 +26,11 @@
 //                     (tiles of t × p; the t' sum stops at the tile's last row)
 //     f32 CUDA cores, not tensor cores: f32 models are held to the CPU's results within 1e-4, which TF32 misses.
 // Launchers: sy_ssd_scan_scratch_floats(n, h, p, s, g, chunk); sy_ssd_scan(x, dt, A, B, C, D, state, y, scratch, n,
-//   h, p, s, g, chunk) → cudaError_t, on the engine's stream. chunk 0 plans; > 0 forces the chunked version with
+//   h, p, s, g, chunk, dt_bias, dt_softplus, dt_lo, dt_hi) → cudaError_t, on the engine's stream. chunk 0 plans; > 0 forces the chunked version with
 //   chunks of that many tokens (≤ 256), < 0 the sequential one (checks and benches). ssd_state_update_f32(x, dt, A,
-//   B, C, D, state, y, n, h, p, s, g, stream) is the sequential version alone (the kernel bench calls it).
+//   B, C, D, state, y, n, h, p, s, g, stream) is the sequential version alone, without options (the kernel bench).
 #include <climits>
+#include <cmath>
 
 #include "../runtime/runtime.h"
 
@@ -38,7 +42,7 @@ template <bool kVec4>
 __global__ void __launch_bounds__(kWarps * 32) ssd_state_update_kernel(
     const float* __restrict__ x, const float* __restrict__ dt, const float* __restrict__ A, const float* __restrict__ B,
     const float* __restrict__ C, const float* __restrict__ D, float* __restrict__ state, float* __restrict__ y, int n,
-    int nh, int p, int s, int g) {
+    int nh, int p, int s, int g, SyDeltaOptions opt) {
   const int row = blockIdx.x * kWarps + threadIdx.x / 32;  // hh · p + pi
   const int lane = threadIdx.x % 32;
   if (row >= nh * p) return;  // whole warps leave together
@@ -47,7 +51,7 @@ __global__ void __launch_bounds__(kWarps * 32) ssd_state_update_kernel(
   float* st = state + static_cast<size_t>(row) * s;
   const float a = A[hh];
   for (int t = 0; t < n; ++t) {
-    const float dtv = dt[static_cast<size_t>(t) * nh + hh];
+    const float dtv = sy_delta(dt[static_cast<size_t>(t) * nh + hh], opt, hh);
     const float dA = expf(dtv * a);
     const float xv = x[static_cast<size_t>(t) * nh * p + row];
     const float dx = dtv * xv;
@@ -328,7 +332,7 @@ int plan_window(int n, int nh, int p, int s, int g, int chunk) {
   if (L > kMaxChunk) return -1;
   if (L == 0) return 0;
   const long long nc = (n + L - 1) / L;
-  const long long floats = nc * nh * p * s + nc * nh + nc * g * L * L;
+  const long long floats = nc * nh * p * s + nc * nh + nc * g * L * L + static_cast<long long>(n) * nh;
   if (floats > INT_MAX) return chunk > 0 ? -1 : 0;
   return L;
 }
@@ -336,21 +340,44 @@ int plan_window(int n, int nh, int p, int s, int g, int chunk) {
 long long window_scratch(int L, int n, int nh, int p, int s, int g) {
   if (L <= 0) return 0;
   const long long nc = (n + L - 1) / L;
-  return nc * nh * p * s + nc * nh + nc * g * L * L;
+  return nc * nh * p * s + nc * nh + nc * g * L * L + static_cast<long long>(n) * nh;
+}
+
+bool any_option(const SyDeltaOptions& o) { return o.bias || o.softplus || o.lo > -INFINITY || o.hi < INFINITY; }
+
+__global__ void __launch_bounds__(kThreads) delta_kernel(const float* __restrict__ dt, SyDeltaOptions opt, float* __restrict__ out, int count, int nh) {
+  const int i = blockIdx.x * kThreads + threadIdx.x;
+  if (i < count) out[i] = sy_delta(dt[i], opt, i % nh);
 }
 
 int launch_chunked(int L, const float* x, const float* dt, const float* A, const float* B, const float* C, const float* D,
-                   float* state, float* y, float* scratch, int n, int nh, int p, int s, int g, cudaStream_t stream) {
+                   float* state, float* y, float* scratch, int n, int nh, int p, int s, int g, const SyDeltaOptions& opt,
+                   cudaStream_t stream) {
   const int nc = (n + L - 1) / L, rt = (L + kTile - 1) / kTile;
   const int pt = (p + kTile - 1) / kTile, st = (s + kTile - 1) / kTile;
   float* states = scratch;
   float* decay = states + static_cast<size_t>(nc) * nh * p * s;
   float* cb = decay + static_cast<size_t>(nc) * nh;
+  if (any_option(opt)) {
+    float* delta = cb + static_cast<size_t>(nc) * g * L * L;
+    delta_kernel<<<(n * nh + kThreads - 1) / kThreads, kThreads, 0, stream>>>(dt, opt, delta, n * nh, nh);
+    dt = delta;
+  }
   chunk_cb_kernel<<<dim3(nc, g, rt * rt), kThreads, 0, stream>>>(B, C, cb, n, g, s, L);
   chunk_state_kernel<<<dim3(nc, nh, pt * st), kThreads, 0, stream>>>(x, dt, A, B, states, decay, n, nh, p, s, g, L);
   const size_t total = static_cast<size_t>(nh) * p * s;
   chunk_carry_kernel<<<static_cast<unsigned>((total + kThreads - 1) / kThreads), kThreads, 0, stream>>>(decay, states, state, nc, nh, p * s);
   chunk_scan_kernel<<<dim3(nc * rt, nh, pt), kThreads, 0, stream>>>(x, dt, A, C, D, states, cb, y, n, nh, p, s, g, L);
+  return cudaGetLastError();
+}
+
+constexpr SyDeltaOptions kNoOptions{nullptr, 0, -INFINITY, INFINITY};
+
+int launch_sequential(const float* x, const float* dt, const float* A, const float* B, const float* C, const float* D,
+                      float* state, float* y, int n, int h, int p, int s, int g, const SyDeltaOptions& opt, cudaStream_t stream) {
+  const int blocks = (h * p + kWarps - 1) / kWarps;
+  if (s % 4 == 0) ssd_state_update_kernel<true><<<blocks, kWarps * 32, 0, stream>>>(x, dt, A, B, C, D, state, y, n, h, p, s, g, opt);
+  else ssd_state_update_kernel<false><<<blocks, kWarps * 32, 0, stream>>>(x, dt, A, B, C, D, state, y, n, h, p, s, g, opt);
   return cudaGetLastError();
 }
 
@@ -361,10 +388,7 @@ extern "C" int ssd_state_update_f32(const float* x, const float* dt, const float
                                     cudaStream_t stream) {
   if (n <= 0 || h <= 0 || p <= 0 || s <= 0) return cudaSuccess;
   if (g <= 0 || h % g != 0) return cudaErrorInvalidValue;
-  const int blocks = (h * p + kWarps - 1) / kWarps;
-  if (s % 4 == 0) ssd_state_update_kernel<true><<<blocks, kWarps * 32, 0, stream>>>(x, dt, A, B, C, D, state, y, n, h, p, s, g);
-  else ssd_state_update_kernel<false><<<blocks, kWarps * 32, 0, stream>>>(x, dt, A, B, C, D, state, y, n, h, p, s, g);
-  return cudaGetLastError();
+  return launch_sequential(x, dt, A, B, C, D, state, y, n, h, p, s, g, kNoOptions, stream);
 }
 
 // Floats of scratch sy_ssd_scan needs for these arguments (0: it runs sequentially); the largest window decides.
@@ -380,7 +404,9 @@ extern "C" int sy_ssd_scan_scratch_floats(int n, int h, int p, int s, int g, int
 }
 
 extern "C" int sy_ssd_scan(const float* x, const float* dt, const float* A, const float* B, const float* C, const float* D,
-                           float* state, float* y, float* scratch, int n, int h, int p, int s, int g, int chunk) {
+                           float* state, float* y, float* scratch, int n, int h, int p, int s, int g, int chunk,
+                           const float* dt_bias, int dt_softplus, float dt_lo, float dt_hi) {
+  const SyDeltaOptions opt{dt_bias, dt_softplus, dt_lo, dt_hi};
   if (n <= 0 || h <= 0 || p <= 0 || s <= 0) return cudaSuccess;
   if (g <= 0 || h % g != 0) return cudaErrorInvalidValue;
   cudaStream_t stream = sy_stream_handle();
@@ -391,8 +417,8 @@ extern "C" int sy_ssd_scan(const float* x, const float* dt, const float* A, cons
     const float *xw = x + row * p, *dw = dt + row, *bw = B + grow, *cw = C + grow;
     float* yw = y + row * p;
     int e = cudaErrorInvalidValue;
-    if (L == 0) e = ssd_state_update_f32(xw, dw, A, bw, cw, D, state, yw, nw, h, p, s, g, stream);
-    else if (L > 0 && scratch) e = launch_chunked(L, xw, dw, A, bw, cw, D, state, yw, scratch, nw, h, p, s, g, stream);
+    if (L == 0) e = launch_sequential(xw, dw, A, bw, cw, D, state, yw, nw, h, p, s, g, opt, stream);
+    else if (L > 0 && scratch) e = launch_chunked(L, xw, dw, A, bw, cw, D, state, yw, scratch, nw, h, p, s, g, opt, stream);
     if (e != cudaSuccess) return e;
   }
   return cudaSuccess;

@@ -14,6 +14,8 @@
  * Speed: sequential vs chunked at the two real shapes, n = 16 … 4096, as the mean over repeated launches between
  * two stream syncs; at n = 4096 the chunked version must be faster. One PASS/FAIL line per check, a TIME line per
  * timing, JSON with --out, exit 1 on any failure.
+ * Options: the scans apply them in their own kernels (Mamba-1 softplus(Δ) and the z gate; SSD dt bias, softplus
+ * and limit), checked against the CPU ops composing them, on the engine's path and each forced version.
  */
 import { writeFile } from "node:fs/promises";
 import { cpuOps } from "../../../src/engine/backends/cpu/index.ts";
@@ -109,17 +111,24 @@ function m1Inputs(seed: number, n: number, d: number, s: number, regime: Regime)
   };
 }
 
+/** The Mamba-1 options as the launcher takes them: softplus(Δ), and the z gate [n, d] (or none). */
+interface M1Options {
+  deltaSoftplus: boolean;
+  z: CudaTensor | null;
+}
+const NO_M1_OPTIONS: M1Options = { deltaSoftplus: false, z: null };
+
 /** chunk 0: through Ops (the engine's path); otherwise the launcher with that version forced */
-function m1Run(g: Record<keyof M1Inputs, CudaTensor>, state0: HostTensor, n: number, d: number, s: number, chunk: number): { y: Tensor; state: Tensor } | string {
+function m1Run(g: Record<keyof M1Inputs, CudaTensor>, state0: HostTensor, n: number, d: number, s: number, chunk: number, opts = NO_M1_OPTIONS): { y: Tensor; state: Tensor } | string {
   const state = up(clone(state0));
   if (chunk === 0) {
     cuda.beginStep();
-    return { y: cuda.selectiveScan(g.u, g.delta, g.A, g.B, g.C, g.D, state), state };
+    return { y: cuda.selectiveScan(g.u, g.delta, g.A, g.B, g.C, g.D, state, { deltaSoftplus: opts.deltaSoftplus, z: opts.z ?? undefined }), state };
   }
   const floats = lib.call.sy_selective_scan_scratch_floats(n, d, s, chunk);
   if (floats < 0) return `scratch count ${floats}`;
   const y = cuda.zeros([n, d]) as CudaTensor;
-  const code = lib.call.sy_selective_scan(g.u.ptr, g.delta.ptr, g.A.ptr, g.B.ptr, g.C.ptr, g.D.ptr, state.ptr, y.ptr, buffer(floats), n, d, s, chunk);
+  const code = lib.call.sy_selective_scan(g.u.ptr, g.delta.ptr, g.A.ptr, g.B.ptr, g.C.ptr, g.D.ptr, state.ptr, y.ptr, buffer(floats), n, d, s, chunk, opts.deltaSoftplus ? 1 : 0, opts.z?.ptr ?? 0);
   lib.check(`sy_selective_scan (chunk ${chunk})`, code);
   return { y, state };
 }
@@ -149,7 +158,7 @@ async function checkMamba1(): Promise<void> {
           if (chunk === 1 && n > 130) continue; // one-token chunks: edges, not speed
           const version = `n=${n} ${versionName(chunk)}`;
           if (s > 64 && chunk > 0) {
-            const code = lib.call.sy_selective_scan(g.u.ptr, g.delta.ptr, g.A.ptr, g.B.ptr, g.C.ptr, g.D.ptr, up(clone(inp.state)).ptr, (cuda.zeros([n, d]) as CudaTensor).ptr, 0, n, d, s, chunk);
+            const code = lib.call.sy_selective_scan(g.u.ptr, g.delta.ptr, g.A.ptr, g.B.ptr, g.C.ptr, g.D.ptr, up(clone(inp.state)).ptr, (cuda.zeros([n, d]) as CudaTensor).ptr, 0, n, d, s, chunk, 0, 0);
             record(op, `${version} refused (s > 64)`, `code ${code}`, "nonzero", code !== 0);
             continue;
           }
@@ -159,8 +168,37 @@ async function checkMamba1(): Promise<void> {
     }
   }
   const g = Object.fromEntries(Object.entries(m1Inputs(1, 64, 8, 16, "fast")).map(([k, t]) => [k, up(t)])) as Record<keyof M1Inputs, CudaTensor>;
-  const code = lib.call.sy_selective_scan(g.u.ptr, g.delta.ptr, g.A.ptr, g.B.ptr, g.C.ptr, g.D.ptr, g.state.ptr, (cuda.zeros([64, 8]) as CudaTensor).ptr, buffer(1 << 16), 64, 8, 16, 300);
+  const code = lib.call.sy_selective_scan(g.u.ptr, g.delta.ptr, g.A.ptr, g.B.ptr, g.C.ptr, g.D.ptr, g.state.ptr, (cuda.zeros([64, 8]) as CudaTensor).ptr, buffer(1 << 16), 64, 8, 16, 300, 0, 0);
   record("selectiveScan", "chunks of 300 (> 256) refused", `code ${code}`, "nonzero", code !== 0);
+}
+
+/** softplus(Δ) and the z gate inside the kernels, against the CPU op composing them (raw Δ around 0, as dt_proj gives it). */
+async function checkMamba1Options(): Promise<void> {
+  const shapes = [
+    { name: "mamba-1.4b", d: 4096, s: 16 },
+    { name: "ragged s", d: 130, s: 5 },
+    { name: "4 lanes per channel", d: 40, s: 64 },
+  ];
+  let seed = 300;
+  for (const { name, d, s } of shapes) {
+    for (const n of [1, 7, 65, 1000]) {
+      const inp = m1Inputs(seed++, n, d, s, "fast");
+      const next = rng(seed++);
+      inp.delta = randomTensor(next, [n, d], -4, 1);
+      const z = randomTensor(next, [n, d], -3, 3);
+      for (const gate of [false, true]) {
+        const cpuState = clone(inp.state);
+        const yCpu = cpuOps.selectiveScan(inp.u, inp.delta, inp.A, inp.B, inp.C, inp.D, cpuState, { deltaSoftplus: true, z: gate ? z : undefined });
+        const want = { y: yCpu as HostTensor, state: cpuState };
+        const g = Object.fromEntries(Object.entries(inp).map(([k, t]) => [k, up(t)])) as Record<keyof M1Inputs, CudaTensor>;
+        const opts = { deltaSoftplus: true, z: gate ? up(z) : null };
+        const op = `selectiveScan options ${name} d=${d} s=${s}`;
+        for (const chunk of [0, -1, 16, 256]) {
+          compare(op, `n=${n} softplus${gate ? " + z" : ""} ${versionName(chunk)}`, await runOn(() => m1Run(g, inp.state, n, d, s, chunk, opts)), want);
+        }
+      }
+    }
+  }
 }
 
 // ── SSD ──────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -193,16 +231,26 @@ function ssdInputs(seed: number, n: number, h: number, p: number, s: number, g: 
   };
 }
 
-function ssdRun(t: Record<keyof SsdInputs, CudaTensor>, state0: HostTensor, n: number, h: number, p: number, s: number, g: number, chunk: number): { y: Tensor; state: Tensor } | string {
+/** The SSD's dt options as the launcher takes them: a bias [h] (or none), softplus, and the limit. */
+interface SsdOptions {
+  dtBias: CudaTensor | null;
+  dtSoftplus: boolean;
+  dtLimit: readonly [number, number];
+}
+const NO_SSD_OPTIONS: SsdOptions = { dtBias: null, dtSoftplus: false, dtLimit: [-Infinity, Infinity] };
+
+function ssdRun(t: Record<keyof SsdInputs, CudaTensor>, state0: HostTensor, n: number, h: number, p: number, s: number, g: number, chunk: number, opts = NO_SSD_OPTIONS): { y: Tensor; state: Tensor } | string {
   const state = up(clone(state0));
   if (chunk === 0) {
     cuda.beginStep();
-    return { y: cuda.ssdScan(t.x, t.dt, t.A, t.B, t.C, t.D, state), state };
+    const o = opts === NO_SSD_OPTIONS ? undefined : { dtBias: opts.dtBias ?? undefined, dtSoftplus: opts.dtSoftplus, dtLimit: opts.dtLimit };
+    return { y: cuda.ssdScan(t.x, t.dt, t.A, t.B, t.C, t.D, state, o), state };
   }
   const floats = lib.call.sy_ssd_scan_scratch_floats(n, h, p, s, g, chunk);
   if (floats < 0) return `scratch count ${floats}`;
   const y = cuda.zeros([n, h * p]) as CudaTensor;
-  const code = lib.call.sy_ssd_scan(t.x.ptr, t.dt.ptr, t.A.ptr, t.B.ptr, t.C.ptr, t.D.ptr, state.ptr, y.ptr, buffer(floats), n, h, p, s, g, chunk);
+  const [lo, hi] = opts.dtLimit;
+  const code = lib.call.sy_ssd_scan(t.x.ptr, t.dt.ptr, t.A.ptr, t.B.ptr, t.C.ptr, t.D.ptr, state.ptr, y.ptr, buffer(floats), n, h, p, s, g, chunk, opts.dtBias?.ptr ?? 0, opts.dtSoftplus ? 1 : 0, lo, hi);
   lib.check(`sy_ssd_scan (chunk ${chunk})`, code);
   return { y, state };
 }
@@ -234,8 +282,45 @@ async function checkSsd(): Promise<void> {
     }
   }
   const t = Object.fromEntries(Object.entries(ssdInputs(2, 64, 2, 4, 8, 1, "fast")).map(([k, v]) => [k, up(v)])) as Record<keyof SsdInputs, CudaTensor>;
-  const code = lib.call.sy_ssd_scan(t.x.ptr, t.dt.ptr, t.A.ptr, t.B.ptr, t.C.ptr, t.D.ptr, t.state.ptr, (cuda.zeros([64, 8]) as CudaTensor).ptr, buffer(1 << 16), 64, 2, 4, 8, 1, 300);
+  const code = lib.call.sy_ssd_scan(t.x.ptr, t.dt.ptr, t.A.ptr, t.B.ptr, t.C.ptr, t.D.ptr, t.state.ptr, (cuda.zeros([64, 8]) as CudaTensor).ptr, buffer(1 << 16), 64, 2, 4, 8, 1, 300, 0, 0, -Infinity, Infinity);
   record("ssdScan", "chunks of 300 (> 256) refused", `code ${code}`, "nonzero", code !== 0);
+}
+
+/** dt + bias, softplus and the limit inside the kernels, against the CPU op composing them (raw dt around 0). */
+async function checkSsdOptions(): Promise<void> {
+  const shapes = [
+    { name: "bamba-1b", h: 64, p: 64, s: 128, g: 1 },
+    { name: "groups", h: 8, p: 16, s: 16, g: 2 },
+    { name: "ragged", h: 3, p: 5, s: 7, g: 1 },
+  ];
+  // each option alone, then all three (Bamba's time_step_limit is (0, ∞); a finite one is checked too)
+  const variants: { name: string; bias: boolean; softplus: boolean; limit: readonly [number, number] }[] = [
+    { name: "bias", bias: true, softplus: false, limit: [-Infinity, Infinity] },
+    { name: "softplus", bias: false, softplus: true, limit: [-Infinity, Infinity] },
+    { name: "limit", bias: false, softplus: false, limit: [0.05, 0.6] },
+    { name: "bias + softplus + limit", bias: true, softplus: true, limit: [0, 0.8] },
+  ];
+  let seed = 700;
+  for (const { name, h, p, s, g } of shapes) {
+    for (const n of [1, 7, 65, 1000]) {
+      const inp = ssdInputs(seed++, n, h, p, s, g, "fast");
+      const next = rng(seed++);
+      inp.dt = randomTensor(next, [n, h], -3, 1);
+      const bias = randomTensor(next, [h], -1, 1);
+      for (const v of variants) {
+        const cpuState = clone(inp.state);
+        const opts = { dtBias: v.bias ? bias : undefined, dtSoftplus: v.softplus, dtLimit: v.limit };
+        const yCpu = cpuOps.ssdScan(inp.x, inp.dt, inp.A, inp.B, inp.C, inp.D, cpuState, opts);
+        const want = { y: yCpu as HostTensor, state: cpuState };
+        const t = Object.fromEntries(Object.entries(inp).map(([k, x]) => [k, up(x)])) as Record<keyof SsdInputs, CudaTensor>;
+        const gpuOpts: SsdOptions = { dtBias: v.bias ? up(bias) : null, dtSoftplus: v.softplus, dtLimit: v.limit };
+        const op = `ssdScan options ${name} h=${h} p=${p} s=${s} g=${g}`;
+        for (const chunk of [0, -1, 16, 256]) {
+          compare(op, `n=${n} ${v.name} ${versionName(chunk)}`, await runOn(() => ssdRun(t, inp.state, n, h, p, s, g, chunk, gpuOpts)), want);
+        }
+      }
+    }
+  }
 }
 
 // ── speed ────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -265,14 +350,14 @@ function timeScans(): void {
       op: "selectiveScan mamba-1.4b d=4096 s=16",
       scratch: (n: number, chunk: number) => lib.call.sy_selective_scan_scratch_floats(n, 4096, 16, chunk),
       launch: (n: number, chunk: number, scratch: number) => () =>
-        lib.call.sy_selective_scan(m.u.ptr, m.delta.ptr, m.A.ptr, m.B.ptr, m.C.ptr, m.D.ptr, m.state.ptr, my, scratch, n, 4096, 16, chunk),
+        lib.call.sy_selective_scan(m.u.ptr, m.delta.ptr, m.A.ptr, m.B.ptr, m.C.ptr, m.D.ptr, m.state.ptr, my, scratch, n, 4096, 16, chunk, 0, 0),
       sweep: [16, 32, 64, 128, 256],
     },
     {
       op: "ssdScan bamba-1b h=64 p=64 s=128 g=1",
       scratch: (n: number, chunk: number) => lib.call.sy_ssd_scan_scratch_floats(n, 64, 64, 128, 1, chunk),
       launch: (n: number, chunk: number, scratch: number) => () =>
-        lib.call.sy_ssd_scan(b.x.ptr, b.dt.ptr, b.A.ptr, b.B.ptr, b.C.ptr, b.D.ptr, b.state.ptr, by, scratch, n, 64, 64, 128, 1, chunk),
+        lib.call.sy_ssd_scan(b.x.ptr, b.dt.ptr, b.A.ptr, b.B.ptr, b.C.ptr, b.D.ptr, b.state.ptr, by, scratch, n, 64, 64, 128, 1, chunk, 0, 0, -Infinity, Infinity),
       sweep: [64, 128, 256],
     },
   ];
@@ -301,7 +386,9 @@ async function main(): Promise<void> {
   const outFlag = Deno.args.indexOf("--out");
   console.log(`device: ${cuda.info.device}`);
   await checkMamba1();
+  await checkMamba1Options();
   await checkSsd();
+  await checkSsdOptions();
   timeScans();
   const failed = results.filter((r) => !r.pass).length;
   console.log(`${results.length - failed} passed, ${failed} failed`);

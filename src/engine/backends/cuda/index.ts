@@ -367,23 +367,24 @@ export function createCudaOps(options: { library?: string; device?: number } = {
       const { n, d, s } = selectiveScanDims(u, delta, A, B, C, D, state, opts);
       const y = stepTensor([n, d], "selectiveScan");
       const p = (t: Tensor) => dev("selectiveScan", t).ptr;
-      const dl = opts?.deltaSoftplus ? unary("softplus", delta) : delta;
-      // chunk 0: the launcher plans by n (sequential for the decode step and short prompts: no scratch then)
+      // chunk 0: the launcher plans by n (sequential for the decode step and short prompts: no scratch then);
+      // softplus(Δ) and the z gate run inside the scan's kernels
       const floats = call.sy_selective_scan_scratch_floats(n, d, s, 0);
       const scratch = floats > 0 ? mem.step(floats * 4, "selectiveScan's chunk states") : 0;
-      check("selectiveScan", call.sy_selective_scan(p(u), p(dl), p(A), p(B), p(C), p(D), p(state), y.ptr, scratch, n, d, s, 0));
-      return opts?.z ? binary("siluMul", opts.z, y) : y;
+      const z = opts?.z ? p(opts.z) : 0;
+      check("selectiveScan", call.sy_selective_scan(p(u), p(delta), p(A), p(B), p(C), p(D), p(state), y.ptr, scratch, n, d, s, 0, opts?.deltaSoftplus ? 1 : 0, z));
+      return y;
     },
     ssdScan(x: Tensor, dt: Tensor, A: Tensor, B: Tensor, C: Tensor, D: Tensor, state: Tensor, opts?: SsdScanOptions): Tensor {
       const { n, h, p: pd, g, s } = ssdScanDims(x, dt, A, B, C, D, state, opts);
       const y = stepTensor([n, h * pd], "ssdScan");
       const p = (t: Tensor) => dev("ssdScan", t).ptr;
-      let d = opts?.dtBias ? ops.addBias(dt, opts.dtBias) : dt;
-      if (opts?.dtSoftplus) d = unary("softplus", d);
-      if (opts?.dtLimit) d = unary("clamp", d, opts.dtLimit[0], opts.dtLimit[1]);
       const floats = call.sy_ssd_scan_scratch_floats(n, h, pd, s, g, 0);
       const scratch = floats > 0 ? mem.step(floats * 4, "ssdScan's chunk states") : 0;
-      check("ssdScan", call.sy_ssd_scan(p(x), p(d), p(A), p(B), p(C), p(D), p(state), y.ptr, scratch, n, h, pd, s, g, 0));
+      // dt + bias, softplus and the limit run inside the scan's kernels
+      const [lo, hi] = opts?.dtLimit ?? [-Infinity, Infinity];
+      const bias = opts?.dtBias ? p(opts.dtBias) : 0;
+      check("ssdScan", call.sy_ssd_scan(p(x), p(dt), p(A), p(B), p(C), p(D), p(state), y.ptr, scratch, n, h, pd, s, g, 0, bias, opts?.dtSoftplus ? 1 : 0, lo, hi));
       return y;
     },
 
