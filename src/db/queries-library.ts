@@ -1,7 +1,7 @@
 /** The library in D1: models, upstreams and policies, as records (src/db/records.ts). */
 import { eq, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
-import { CalibrationSchema } from "../routing/model-card.ts";
+import { CalibrationSchema, ModelCardFieldsSchema } from "../routing/model-card.ts";
 import { FlagsPatchSchema } from "../routing/flags.ts";
 import type { Database } from "./database.ts";
 import type { Library, LibraryModel, Policy, Upstream } from "./records.ts";
@@ -52,13 +52,14 @@ export function seedModel(db: AsyncDatabase, m: LibraryModel, now: number) {
 }
 
 function modelValues(m: LibraryModel, now: number) {
-  const { upstream, calibration, activeParams, ...card } = m;
+  const { upstream, calibration, activeParams, capabilities, ...card } = m;
   return {
     ...card,
     // null, not undefined: drizzle leaves undefined columns out of the update, keeping a replaced card's value
     activeParams: activeParams ?? null,
     upstreamId: upstream,
     calibration: calibration === null ? null : JSON.stringify(calibration),
+    capabilities: JSON.stringify(capabilities),
     createdAt: now,
     updatedAt: now,
   };
@@ -96,12 +97,13 @@ export async function modelsOfUpstream(db: Database, upstreamId: string): Promis
 }
 
 function modelFromRow(r: typeof models.$inferSelect): LibraryModel {
-  const { upstreamId, calibration, activeParams, createdAt: _c, updatedAt: _u, ...card } = r;
+  const { upstreamId, calibration, activeParams, capabilities, createdAt: _c, updatedAt: _u, ...card } = r;
   return {
     ...card,
     ...(activeParams === null ? {} : { activeParams }),
     upstream: upstreamId,
     calibration: calibration === null ? null : CalibrationSchema.parse(JSON.parse(calibration)),
+    capabilities: ModelCardFieldsSchema.shape.capabilities.parse(JSON.parse(capabilities)),
   };
 }
 

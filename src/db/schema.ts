@@ -50,6 +50,8 @@ export const models = sqliteTable(
     /** CalibrationSchema JSON, or null when tokens/s were never measured */
     calibration: text("calibration"),
     qualityPrior: real("quality_prior").notNull(),
+    /** JSON array of the card's capabilities (CapabilitySchema); rows from before the column have none */
+    capabilities: text("capabilities").notNull().default("[]"),
     upstreamId: text("upstream_id")
       .notNull()
       .references(() => upstreams.id),

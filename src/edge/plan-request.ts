@@ -5,12 +5,13 @@ import { getLibrary } from "./library-cache.ts";
 import { promptView } from "./openai-request.ts";
 import { checkPromptLimits } from "./prompt-limits.ts";
 import { getPredictor } from "./predictor.ts";
+import { capabilityUses } from "./request-capabilities.ts";
 import { planRoute, type RoutePlan } from "./routing-plan.ts";
 
 /** The routing plan for one parsed request body: what /v1/route and the completion endpoints share. */
 export async function planRequest(
   c: Context<AppEnv>,
-  body: Parameters<typeof promptView>[0] & { model: string; routing?: unknown },
+  body: Parameters<typeof promptView>[0] & Parameters<typeof capabilityUses>[0] & { model: string; routing?: unknown; models?: string[] },
 ): Promise<{ prompt: ReturnType<typeof promptView>; plan: RoutePlan }> {
   checkPromptLimits(body);
   const prompt = promptView(body, estimatePromptTokens);
@@ -20,6 +21,8 @@ export async function planRequest(
     model: body.model,
     flagsHeader: c.req.header("x-switchyard-flags"),
     flagsBody: body.routing,
+    models: body.models,
+    uses: capabilityUses(body),
     prompt,
     predictor,
     now: new Date(),

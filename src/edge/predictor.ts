@@ -37,6 +37,7 @@ const PROBE_CARD: ModelCard = {
   priceOutputPerMTok: 0,
   calibration: null,
   qualityPrior: 0,
+  capabilities: [],
 };
 
 let active: { version: string | null; readAt: number } | null = null;

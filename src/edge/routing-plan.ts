@@ -1,11 +1,14 @@
 /** Turns a request's model field, flags and prompt into a ranked list of upstream targets. */
 import type { Library, LibraryModel, Policy, Upstream } from "../db/records.ts";
+import { unmetCapabilities } from "../routing/capabilities.ts";
 import { decide, type Decision } from "../routing/decide.ts";
 import { parseFlagsBody, parseFlagsHeader, resolveFlags, type Flags } from "../routing/flags.ts";
+import { listedCards } from "../routing/model-list.ts";
 import { priorPredictor, type QualityPredictor } from "../routing/quality-predictor.ts";
 import { EdgeError } from "./edge-error.ts";
 import type { PromptView } from "./openai-request.ts";
 import { errorText, logEvent } from "./log.ts";
+import type { CapabilityUse } from "./request-capabilities.ts";
 
 /** The policy plain "auto" uses when the library has one by this name. */
 export const DEFAULT_POLICY = "default";
@@ -34,13 +37,18 @@ export interface RouteInput {
   flagsHeader: string | undefined;
   /** the body's `routing` object, if sent */
   flagsBody: unknown;
+  /** the body's `models` list, if sent */
+  models: string[] | undefined;
+  /** the optional capabilities the request uses */
+  uses: CapabilityUse[];
   prompt: PromptView;
   predictor: QualityPredictor;
   now: Date;
 }
 
 /**
- * Resolves flags (body over header over policy), predicts quality, runs the Tryage decision.
+ * Resolves flags (body over header over policy), predicts quality, runs the Tryage decision over the models
+ * that have every capability the request uses, in the order of its models list when it has one.
  * `routerVersion` names the predictor actually used (the card prior when the router failed).
  * @throws EdgeError unknown_policy, model_not_found, no_feasible_model; FlagError for bad flags.
  */
@@ -53,19 +61,26 @@ export async function planRoute(input: RouteInput): Promise<RoutePlan> {
     ...(input.flagsBody !== undefined ? { body: parseFlagsBody(input.flagsBody) } : {}),
   });
   const servable = library.models.filter((m) => m.enabled && library.upstreams.get(m.upstream)?.enabled);
-  const cards = isAuto(model) ? servable : [namedModel(servable, model)];
+  const list = modelList(model, input.models);
+  const cards = isAuto(model) || list ? servable : [namedModel(servable, model)];
   if (cards.length === 0) throw new EdgeError("no_feasible_model", "the library has no enabled model to route to");
 
   const { quality, version } = await predictOrPrior(input.predictor, input.prompt.text, cards);
+  const needs = input.uses.map((u) => u.capability);
   const decision = decide({
     cards,
     quality,
     flags,
     prompt: { promptTokens: input.prompt.promptTokens, maxTokens: input.prompt.maxTokens },
     now: input.now,
+    needs,
+    ...(list ? { list } : {}),
   });
   if (decision.chosen === null) {
-    throw new EdgeError("no_feasible_model", `no model meets the routing constraints: ${decision.reasons.join(" ")}`);
+    // A capability no model it may go to has is the client's to drop, so the 400 names the field that uses it.
+    const unmet = unmetCapabilities(listedCards(cards, list), needs);
+    const param = input.uses.find((u) => unmet.includes(u.capability))?.param ?? null;
+    throw new EdgeError("no_feasible_model", `no model meets the routing constraints: ${decision.reasons.join("; ")}`, param);
   }
   const byId = new Map(cards.map((m) => [m.id, m]));
   const targets = decision.candidates.map((c) => {
@@ -83,6 +98,12 @@ async function predictOrPrior(predictor: QualityPredictor, text: string, cards: 
     logEvent("error", `router ${predictor.version} failed, this request uses the card prior: ${errorText(err)}`, { router_version: predictor.version });
     return { quality: await priorPredictor.predict(text, cards), version: priorPredictor.version };
   }
+}
+
+/** The preference order: a named model first (OpenRouter's primary), then the `models` list. */
+function modelList(model: string, models: string[] | undefined): string[] | undefined {
+  if (models === undefined) return undefined;
+  return isAuto(model) ? models : [model, ...models.filter((id) => id !== model)];
 }
 
 function isAuto(model: string): boolean {

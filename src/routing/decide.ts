@@ -1,9 +1,11 @@
+import { capabilityViolations, unmetCapabilities, type Capability } from "./capabilities.ts";
 import { estimateCost, type CostEstimate, type PromptSize } from "./cost-model.ts";
 import { explainChoice, explainNoChoice } from "./decision-reasons.ts";
 import type { Candidate, Decision, Exclusion } from "./decision-schema.ts";
 import { PENALTY_KEYS, type Flags, type PenaltyKey } from "./flags.ts";
 import { constraintViolations } from "./hard-constraints.ts";
 import type { ModelCard } from "./model-card.ts";
+import { assertUniqueListed, byListOrder, listedCards, listViolations, unknownListed } from "./model-list.ts";
 import { paretoFront } from "./pareto-front.ts";
 import { normalisePenalties, rawPenalties, type PenaltyVector } from "./penalties.ts";
 import { formatScore } from "./quantity-format.ts";
@@ -18,13 +20,18 @@ export interface DecideInput {
   flags: Flags;
   prompt: PromptSize;
   now: Date;
+  /** capabilities the request uses (src/routing/capabilities.ts): a card lacking one is excluded */
+  needs?: readonly Capability[];
+  /** the request's `models` list (src/routing/model-list.ts): only these are candidates, ranked in this order */
+  list?: readonly string[];
 }
 
 /**
- * The Tryage decision: hard constraints filter, then each feasible model is scored
+ * The Tryage decision: hard constraints and the request's needs filter, then each feasible model is scored
  * λ_quality·(1 − quality) + Σ_k λ_k·penalty_k with penalties min-max normalised over the feasible set; the
- * lowest score wins (ties: lower estimated latency, then id).
- * @throws RangeError on duplicate card ids or a predicted quality outside [0,1].
+ * lowest score wins (ties: lower estimated latency, then id). With a models list the list's order ranks
+ * instead, and the scores are still reported.
+ * @throws RangeError on duplicate card or listed ids, or a predicted quality outside [0,1].
  * @example
  * const quality = await predictor.predict(text, cards);
  * const flags = resolveFlags({ policy, header: parseFlagsHeader(headerValue), body: parseFlagsBody(body.routing) });
@@ -32,19 +39,28 @@ export interface DecideInput {
  * decision.chosen; // "mamba-2.8b", or null when no model meets the hard constraints
  */
 export function decide(input: DecideInput): Decision {
-  const { cards, flags, prompt, now } = input;
+  const { cards, flags, prompt, now, list } = input;
+  const needs = input.needs ?? [];
   assertUniqueIds(cards);
+  if (list) assertUniqueListed(list);
   const excluded: Exclusion[] = [];
   const feasible: { card: ModelCard; estimate: CostEstimate; quality: number }[] = [];
   for (const card of cards) {
     const estimate = estimateCost(card, prompt);
-    const reasons = constraintViolations(card, estimate, flags, prompt);
+    const reasons = [
+      ...listViolations(card.id, list),
+      ...constraintViolations(card, estimate, flags, prompt),
+      ...capabilityViolations(card, needs),
+    ];
     if (reasons.length > 0) excluded.push({ id: card.id, reasons });
     else feasible.push({ card, estimate, quality: qualityOf(card, input.quality) });
   }
+  if (list) excluded.push(...unknownListed(cards, list));
   const objective = describeObjective(flags);
   if (feasible.length === 0) {
-    return { chosen: null, objective, candidates: [], excluded, pareto: [], reasons: explainNoChoice(cards, excluded) };
+    const unmet = unmetCapabilities(listedCards(cards, list), needs);
+    const reasons = explainNoChoice(cards, excluded, unmet, list !== undefined);
+    return { chosen: null, objective, candidates: [], excluded, pareto: [], reasons };
   }
 
   const raw = feasible.map((f) => rawPenalties(f.card, f.estimate, now));
@@ -57,7 +73,7 @@ export function decide(input: DecideInput): Decision {
     const { id, family } = f.card;
     return { id, rank: 0, family, quality: f.quality, loss, penalties, weighted, score, estimate: f.estimate };
   });
-  candidates.sort(compareCandidates);
+  candidates.sort(list ? byListOrder(list) : compareCandidates);
   candidates.forEach((c, i) => (c.rank = i + 1));
 
   const winner = candidates[0] as Candidate;
@@ -67,7 +83,7 @@ export function decide(input: DecideInput): Decision {
     candidates,
     excluded,
     pareto: paretoOf(candidates, flags),
-    reasons: explainChoice({ candidates, excluded, flags, prompt, cards }),
+    reasons: explainChoice({ candidates, excluded, flags, prompt, cards, ...(list ? { list } : {}) }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { describeUnmet, type Capability } from "./capabilities.ts";
 import type { PromptSize } from "./cost-model.ts";
 import type { Candidate, Exclusion } from "./decision-schema.ts";
 import { PENALTY_KEYS, type Flags, type PenaltyKey } from "./flags.ts";
@@ -22,13 +23,20 @@ export interface ChoiceContext {
   flags: Flags;
   prompt: PromptSize;
   cards: ModelCard[];
+  /** the request's models list, when it has one: the candidates are in its order */
+  list?: readonly string[];
 }
 
-/** Why the winner won, in words: its score against the runner-up, each term it wins or gives up, exclusions. */
+/**
+ * Why the winner won, in words: its score against the runner-up, each term it wins or gives up, exclusions;
+ * or, under a models list, its place in the list and the fallbacks that follow it.
+ */
 export function explainChoice(ctx: ChoiceContext): string[] {
   const [w, r] = ctx.candidates as [Candidate, Candidate | undefined];
   const lines: string[] = [];
-  if (!r) {
+  if (ctx.list) {
+    lines.push(...explainListed(ctx.candidates, ctx.list));
+  } else if (!r) {
     lines.push(`${w.id}: the only model that meets the hard constraints (score ${formatScore(w.score)})`);
   } else if (w.score === r.score) {
     const by = w.estimate.latencyMs < r.estimate.latencyMs ? "lower estimated latency" : "id order";
@@ -39,20 +47,34 @@ export function explainChoice(ctx: ChoiceContext): string[] {
         `(next: ${r.id} at ${formatScore(r.score)})`,
     );
   }
-  if (r) lines.push(...compareWithRunnerUp(w, r, ctx));
+  if (r && !ctx.list) lines.push(...compareWithRunnerUp(w, r, ctx));
   if (ctx.excluded.length > 0) {
     lines.push(`${ctx.excluded.length} excluded by hard constraints (${summariseExclusions(ctx.excluded)})`);
   }
   return lines;
 }
 
-/** Why nothing was chosen: every model's exclusion, or an empty library. */
-export function explainNoChoice(cards: ModelCard[], excluded: Exclusion[]): string[] {
+/**
+ * Why nothing was chosen: first each capability the request uses that no model it may go to has (`unmet`),
+ * then every model's exclusion; or an empty library.
+ */
+export function explainNoChoice(cards: ModelCard[], excluded: Exclusion[], unmet: readonly Capability[], listed: boolean): string[] {
   if (cards.length === 0) return ["no model to choose from: the library is empty"];
   return [
+    ...unmet.map((c) => describeUnmet(c, listed ? "listed model" : "model")),
     `no feasible model: all ${excluded.length} excluded by hard constraints (${summariseExclusions(excluded)})`,
     ...excluded.map((e) => `${e.id}: ${e.reasons.join("; ")}`),
   ];
+}
+
+function explainListed(candidates: Candidate[], list: readonly string[]): string[] {
+  const [w, ...rest] = candidates as [Candidate, ...Candidate[]];
+  const place = list.indexOf(w.id) + 1;
+  const lines = [
+    `${w.id}: the first feasible model of the request's models list (#${place} of ${list.length}; score ${formatScore(w.score)})`,
+  ];
+  if (rest.length > 0) lines.push(`fallbacks in the list's order: ${rest.map((c) => c.id).join(", ")}`);
+  return lines;
 }
 
 /** "max_params ×2, families ×1": how many models each constraint ruled out, most first. */

@@ -1,5 +1,7 @@
 /** The pure routing core: flags, cost model, Tryage decision, Pareto front. No I/O anywhere below. */
 export * from "./model-card.ts";
+export { CAPABILITIES, CapabilitySchema, unmetCapabilities, type Capability } from "./capabilities.ts";
+export { listedCards } from "./model-list.ts";
 export {
   FlagsSchema,
   FlagsPatchSchema,

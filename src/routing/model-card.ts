@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CapabilitySchema } from "./capabilities.ts";
 
 /** Architecture family: what decides how a model's cost grows with the prompt. */
 export const FamilySchema = z.enum(["ssm", "hybrid", "transformer"]);
@@ -49,6 +50,14 @@ export const ModelCardFieldsSchema = z.object({
   calibration: CalibrationSchema.nullable(),
   /** prior expected quality in [0,1], used when no learned router covers the model */
   qualityPrior: z.number().min(0).max(1),
+  /**
+   * the optional API features its upstream serves for it (src/routing/capabilities.ts); absent = none, so a
+   * card that says nothing never gets a request it might silently half-answer
+   */
+  capabilities: z
+    .array(CapabilitySchema)
+    .refine((caps) => new Set(caps).size === caps.length, "each capability at most once")
+    .default([]),
 });
 
 /**

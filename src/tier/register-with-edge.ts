@@ -46,7 +46,8 @@ async function expectOk(res: Response, what: string): Promise<unknown> {
 
 /**
  * Registers a tier with an edge through its admin API: reads the tier's model cards, upserts one upstream row
- * (base URL `<tier>/v1`) and one model row per card. Architecture fields come from the tier; prices and quality
+ * (base URL `<tier>/v1`) and one model row per card. Architecture fields and the tier's capabilities (what its
+ * endpoints implement, src/tier/tier-capabilities.ts) come from the tier; prices and quality
  * prior already set at the edge are kept, and so is its calibration unless the tier measured one.
  * @example
  *   await registerWithEdge({ edge: "http://127.0.0.1:8787", tier: "http://127.0.0.1:8788", adminToken, upstreamId: "tier", timeoutMs: 120_000 });

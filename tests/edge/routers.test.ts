@@ -145,6 +145,8 @@ describe("a router that cannot run", () => {
       model: "auto",
       flagsHeader: undefined,
       flagsBody: undefined,
+      models: undefined,
+      uses: [],
       prompt: { text: "hi", promptTokens: 1, maxTokens: 16 },
       predictor: failing,
       now: new Date(),

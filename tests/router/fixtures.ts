@@ -21,5 +21,6 @@ export function demoCard(id: string, qualityPrior: number): ModelCard {
     priceOutputPerMTok: 0.2,
     calibration: null,
     qualityPrior,
+    capabilities: [],
   };
 }

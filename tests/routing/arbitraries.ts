@@ -1,6 +1,7 @@
 // fast-check generators for the routing property tests: valid cards (checked by ModelCardSchema), libraries,
 // prompts and flags.
 import fc from "fast-check";
+import { CAPABILITIES, type Capability } from "../../src/routing/capabilities.ts";
 import { FlagsSchema, type Flags } from "../../src/routing/flags.ts";
 import { ModelCardSchema, type Family, type ModelCard } from "../../src/routing/model-card.ts";
 
@@ -29,6 +30,9 @@ const calibrationArb = fc.option(
   { nil: null },
 );
 
+/** Any set of capabilities, in any order: what a card declares or a request needs. */
+export const capabilitiesArb: fc.Arbitrary<Capability[]> = fc.shuffledSubarray([...CAPABILITIES]);
+
 /** A valid card of the given family (or any), with a given id. */
 export function cardArb(id: string, familyChoice: fc.Arbitrary<Family> = familyArb): fc.Arbitrary<ModelCard> {
   return familyChoice.chain((family) =>
@@ -49,6 +53,7 @@ export function cardArb(id: string, familyChoice: fc.Arbitrary<Family> = familyA
         priceOutputPerMTok: fc.double({ min: 0, max: 60, noNaN: true }),
         calibration: calibrationArb,
         qualityPrior: fc.double({ min: 0, max: 1, noNaN: true }),
+        capabilities: capabilitiesArb,
       })
       .map(({ shape, ...r }) => {
         const hasSsm = family !== "transformer";
@@ -73,6 +78,7 @@ export function cardArb(id: string, familyChoice: fc.Arbitrary<Family> = familyA
           priceOutputPerMTok: r.priceOutputPerMTok,
           calibration: r.calibration,
           qualityPrior: r.qualityPrior,
+          capabilities: r.capabilities,
         });
       }),
   );
@@ -126,5 +132,11 @@ export const flagsArb: fc.Arbitrary<Flags> = fc
     { requiredKeys: ["weights"] },
   )
   .map(({ weights, ...constraints }) => FlagsSchema.parse({ ...weights, ...constraints }));
+
+/** A request's models list: distinct ids, some of them (x, y) in no library. */
+export const modelListArb: fc.Arbitrary<string[]> = fc.uniqueArray(
+  fc.constantFrom("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "x", "y"),
+  { minLength: 1 },
+);
 
 export const NOW = new Date("2026-06-01T00:00:00Z");

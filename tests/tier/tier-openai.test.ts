@@ -33,6 +33,20 @@ describe("GET /v1/models", () => {
     const llama = byId.get("demo-llama");
     expect(llama?.attentionLayers).toBe(llama?.layers);
   });
+
+  it("declares no optional capabilities, and the chat endpoint indeed refuses logprobs and image parts", async () => {
+    const list = await client.models.list();
+    for (const m of list.data) expect((m as unknown as { card: { capabilities: unknown } }).card.capabilities).toEqual([]);
+    const image = { type: "image_url" as const, image_url: { url: "data:image/png;base64,AAAA" } };
+    const refused = [
+      { model: "demo-llama", messages: hello, logprobs: true },
+      { model: "demo-llama", messages: [{ role: "user" as const, content: [image] }] },
+    ];
+    for (const body of refused) {
+      const err = await client.chat.completions.create(body).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    }
+  });
 });
 
 describe("POST /v1/chat/completions", () => {

@@ -59,6 +59,17 @@ describe("switchyard tier register", () => {
     expect(await edge.admin("GET", "/models/demo-llama")).toMatchObject({ qualityPrior: 0.9, priceOutputPerMTok: 2, family: "transformer" });
   });
 
+  it("gives the edge the tier's capabilities, so the edge refuses a tools request naming the field", async () => {
+    register();
+    expect(await edge.admin("GET", "/models/demo-llama")).toMatchObject({ capabilities: [] });
+    const { key } = (await edge.admin("POST", "/keys", { name: "caps-test" })) as { key: string };
+    const viaEdge = new OpenAI({ baseURL: `${edge.url}/v1`, apiKey: key, maxRetries: 0 });
+    const tools = [{ type: "function" as const, function: { name: "weather", parameters: { type: "object", properties: {} } } }];
+    const err = await viaEdge.chat.completions.create({ model: "auto", messages: [{ role: "user", content: "Weather?" }], tools }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err).toMatchObject({ code: "no_feasible_model", param: "tools" });
+  });
+
   it("lets an openai client stream a chat reply from the tier through the edge", async () => {
     register();
     const { key } = (await edge.admin("POST", "/keys", { name: "tier-test" })) as { key: string };

@@ -45,7 +45,8 @@ async function complete(
     logDecision(c, decisionRow(c, { ...facts, ...unserved([]), status: "rate_limited", httpStatus: 429, error: refusal.message }));
     throw refusal;
   }
-  const { routing: _routing, ...forward } = body;
+  // routing and models are the edge's own: an upstream such as OpenAI refuses fields it does not know.
+  const { routing: _routing, models: _models, ...forward } = body;
   const breakers = await BreakerBoard.load(c);
   const outcome = await proxyRequest({
     targets: plan.targets,

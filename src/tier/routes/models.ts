@@ -2,10 +2,15 @@ import type { Context } from "hono";
 import type { ModelHost } from "../../engine/model-host.ts";
 import type { AppEnv, TierDeps } from "../app-env.ts";
 import { findHost } from "../find-host.ts";
+import { TIER_CAPABILITIES } from "../tier-capabilities.ts";
 
-/** One model in OpenAI's list shape, with the architecture card the edge stores (ModelCardSchema) and how it is served. */
+/**
+ * One model in OpenAI's list shape, with the architecture card the edge stores (ModelCardSchema), the tier's
+ * own capabilities on it, and how it is served.
+ */
 function modelEntry(host: ModelHost, created: number) {
-  return { id: host.id, object: "model", created, owned_by: "switchyard-tier", card: host.card, serving: host.serving };
+  const card = { ...host.card, capabilities: [...TIER_CAPABILITIES] };
+  return { id: host.id, object: "model", created, owned_by: "switchyard-tier", card, serving: host.serving };
 }
 
 /** GET /v1/models and GET /v1/models/:id. */

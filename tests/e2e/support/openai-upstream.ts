@@ -1,11 +1,15 @@
 /**
  * A small OpenAI-compatible server on loopback for edge tests and the bench: /v1/chat/completions and
  * /v1/completions, JSON or SSE, with a deterministic reply that names the server, the model it was asked
- * for, whether the expected bearer key arrived, and the last user text. It can be told to fail (status),
+ * for, whether the expected bearer key arrived, and the last user text; like OpenAI it refuses the edge's
+ * own fields (routing, models) with a 400. It can be told to fail (status),
  * to stall (delayMs before the headers), and it remembers the bodies it received.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+
+/** Request fields only the edge reads (src/edge/openai-request.ts). */
+const EDGE_FIELDS = ["routing", "models"];
 
 /** How a test upstream behaves. */
 export interface UpstreamOptions {
@@ -71,6 +75,12 @@ async function handle(
   }
   const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
   received.push(body);
+  // As OpenAI does, refuse an argument it does not know: the edge's own fields must never reach an upstream.
+  const foreign = EDGE_FIELDS.find((f) => f in body);
+  if (foreign) {
+    const error = { message: `Unrecognized request argument supplied: ${foreign}`, type: "invalid_request_error", param: foreign, code: null };
+    return json(res, 400, { error });
+  }
   if (opts.failWith && received.length % (opts.failEvery ?? 1) === 0) {
     const error = { message: `upstream ${opts.name} fails on purpose`, type: "server_error", param: null, code: opts.failCode ?? null };
     return json(res, opts.failWith, { error }, opts.failHeaders);
