@@ -1,12 +1,13 @@
 import type { Context } from "hono";
 import { estimatePromptTokens } from "../routing/cost-model.ts";
+import { priorPredictor } from "../routing/quality-predictor.ts";
 import type { AppEnv } from "./app-env.ts";
 import { getLibrary } from "./library-cache.ts";
 import { promptView } from "./openai-request.ts";
 import { checkPromptLimits } from "./prompt-limits.ts";
 import { getPredictor } from "./predictor.ts";
 import { capabilityUses } from "./request-capabilities.ts";
-import { planRoute, type RoutePlan } from "./routing-plan.ts";
+import { planRoute, ranksByQuality, type RoutePlan } from "./routing-plan.ts";
 
 /** The routing plan for one parsed request body: what /v1/route and the completion endpoints share. */
 export async function planRequest(
@@ -15,7 +16,8 @@ export async function planRequest(
 ): Promise<{ prompt: ReturnType<typeof promptView>; plan: RoutePlan }> {
   checkPromptLimits(body);
   const prompt = promptView(body, estimatePromptTokens);
-  const [library, predictor] = await Promise.all([getLibrary(c), getPredictor(c.env)]);
+  // Only "auto" without a models list ranks by predicted quality: anything else need not load the router.
+  const [library, predictor] = await Promise.all([getLibrary(c), ranksByQuality(body.model, body.models) ? getPredictor(c.env) : priorPredictor]);
   const plan = await planRoute({
     library,
     model: body.model,

@@ -100,6 +100,14 @@ async function predictOrPrior(predictor: QualityPredictor, text: string, cards: 
   }
 }
 
+/**
+ * Whether the predicted quality can change the choice: for "auto" over the library it does; a named model and a
+ * models list fix the order themselves, so the learned router need not run (nor load).
+ */
+export function ranksByQuality(model: string, models: string[] | undefined): boolean {
+  return isAuto(model) && models === undefined;
+}
+
 /** The preference order: a named model first (OpenRouter's primary), then the `models` list. */
 function modelList(model: string, models: string[] | undefined): string[] | undefined {
   if (models === undefined) return undefined;

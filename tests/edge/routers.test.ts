@@ -135,6 +135,23 @@ describe("a router that cannot run", () => {
     expect(row).toEqual({ router_version: "prior" });
   });
 
+  it("does not load the router for a request whose order is fixed: a named model or a models list", async () => {
+    const key = await seedLibrary();
+    // A broken active router logs when anything tries to load it.
+    await env.DB.prepare("INSERT INTO router_versions (version, created_at, model_ids, metrics, onnx, active) VALUES (?, 1, ?, '{}', ?, 1)")
+      .bind("broken-2", JSON.stringify(MODELS), new TextEncoder().encode("not an onnx graph"))
+      .run();
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    for (const body of [{ model: "bench-mamba", prompt: "zebra" }, { model: "auto", models: ["bench-bamba", "bench-llama"], prompt: "zebra" }]) {
+      const reply = await call("/v1/route", { key, body });
+      expect(reply.status).toBe(200);
+      expect(reply.json<RouteReply>()).toMatchObject({ router_version: "prior", model: body.model === "auto" ? "bench-bamba" : "bench-mamba" });
+    }
+    expect(logged).not.toHaveBeenCalled();
+    await route(key, "zebra");
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining('"msg":"router broken-2: cannot load'));
+  });
+
   it("falls back to the prior for the one request whose prediction throws, naming the prior in the plan", async () => {
     await seedLibrary();
     const library = await loadLibrary(openDatabase(env.DB));
