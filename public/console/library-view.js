@@ -23,7 +23,7 @@ export async function loadLibrary(models) {
     ),
     h("h2", {}, "Architecture cards"),
     table(
-      ["model", "family", "architecture", "params", "layers (attention)", "d_model", "d_state", "kv heads", "context", "released", "$/M in", "$/M out", "memory at 128k"],
+      ["model", "family", "architecture", "params", "layers (attention)", "d_model", "d_state", "kv heads", "context", "released", "$/M in", "$/M out", "memory at 128k", "capabilities"],
       cards.map((c) => [
         h("td", { class: `text family-${c.family}` }, c.id),
         c.family,
@@ -38,6 +38,7 @@ export async function loadLibrary(models) {
         c.priceInputPerMTok,
         c.priceOutputPerMTok,
         fmt.bytes(byId.get(c.id)?.points.at(-1)?.memory_bytes),
+        h("td", { class: "text" }, c.capabilities?.length ? c.capabilities.join(", ") : "—"),
       ]),
     ),
   );
