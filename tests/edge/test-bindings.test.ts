@@ -13,6 +13,7 @@ describe("the test Worker's bindings", () => {
       "DECISION_BATCH_MS",
       "ENVIRONMENT",
       "KEY_LIMITER",
+      "LOG_LEVEL",
       "STORE_PROMPTS",
       "TEST_MIGRATIONS",
       "UPSTREAMS",
