@@ -7,6 +7,7 @@ import { loadLibrary } from "../../db/queries-library.ts";
 import { usageRows } from "../../db/queries-usage.ts";
 import type { LibraryModel } from "../../db/records.ts";
 import type { AppEnv } from "../app-env.ts";
+import { flushDecisions } from "../decision-batch.ts";
 import { EdgeError } from "../edge-error.ts";
 import { usageReport, type Price, type UsageReport } from "../usage/usage-report.ts";
 
@@ -51,6 +52,8 @@ export function adminUsageRoutes(): Hono<AppEnv> {
   app.get("/usage", async (c) => {
     const q = UsageQuerySchema.parse(c.req.query());
     const db = openDatabase(c.env.DB);
+    // Rows this isolate still holds for a batched write count too.
+    await flushDecisions(db);
     // Whole UTC days: today and the days-1 before it.
     const since = Math.floor(Date.now() / DAY_MS) * DAY_MS - (q.days - 1) * DAY_MS;
     const [rows, library, keys] = await Promise.all([usageRows(db, { since, keyId: q.key_id }), loadLibrary(db), listApiKeys(db)]);
