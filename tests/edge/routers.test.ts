@@ -48,6 +48,13 @@ function publish(version: string, extra: Record<string, unknown> = {}) {
   });
 }
 
+/** An active router whose graph is not ONNX, written straight to D1 past the admin API's check, as a hand-edited row would be. */
+async function activateBrokenRouter(version: string): Promise<void> {
+  await env.DB.prepare("INSERT INTO router_versions (version, created_at, model_ids, metrics, onnx, active) VALUES (?, 1, ?, '{}', ?, 1)")
+    .bind(version, JSON.stringify(MODELS), new TextEncoder().encode("not an onnx graph"))
+    .run();
+}
+
 interface RouteReply {
   id: string;
   model: string;
@@ -123,10 +130,7 @@ describe("the learned router in the request path", () => {
 describe("a router that cannot run", () => {
   it("never fails a request: the active row's graph is broken, so the card prior routes and is recorded", async () => {
     const key = await seedLibrary();
-    // Written straight to D1, past the admin API's check, as a hand-edited row would be.
-    await env.DB.prepare("INSERT INTO router_versions (version, created_at, model_ids, metrics, onnx, active) VALUES (?, 1, ?, '{}', ?, 1)")
-      .bind("broken-1", JSON.stringify(MODELS), new TextEncoder().encode("not an onnx graph"))
-      .run();
+    await activateBrokenRouter("broken-1");
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const r = await route(key, "tell me about the zebra diet");
     expect(r).toMatchObject({ router_version: "prior", model: "bench-llama" });
@@ -138,9 +142,7 @@ describe("a router that cannot run", () => {
   it("does not load the router for a request whose order is fixed: a named model or a models list", async () => {
     const key = await seedLibrary();
     // A broken active router logs when anything tries to load it.
-    await env.DB.prepare("INSERT INTO router_versions (version, created_at, model_ids, metrics, onnx, active) VALUES (?, 1, ?, '{}', ?, 1)")
-      .bind("broken-2", JSON.stringify(MODELS), new TextEncoder().encode("not an onnx graph"))
-      .run();
+    await activateBrokenRouter("broken-2");
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     for (const body of [{ model: "bench-mamba", prompt: "zebra" }, { model: "auto", models: ["bench-bamba", "bench-llama"], prompt: "zebra" }]) {
       const reply = await call("/v1/route", { key, body });
