@@ -9,6 +9,7 @@ const commands: Record<string, Command> = {
   "tier register": { summary: "register the tier's models with the edge", load: () => import("./commands/tier-register.ts") },
   "demo make": { summary: "make the demo checkpoints (SSM, hybrid, Transformer) locally", load: () => import("./commands/demo-make.ts") },
   "demo corpus": { summary: "build the domain corpora (code, python, prose, legal) from local files", load: () => import("./commands/demo-corpus.ts") },
+  "demo prompts": { summary: "cut held-out documents into calibration and eval prompts", load: () => import("./commands/demo-prompts.ts") },
   "library seed": { summary: "load a library file into D1 (local or remote)", load: () => import("./commands/library-seed.ts") },
   "router train": { summary: "train the learned router on outcome data, export ONNX", load: () => import("./commands/router-train.ts") },
   "router eval": { summary: "evaluate the router and baselines on held-out splits (docs/)", load: () => import("./commands/router-eval.ts") },
