@@ -27,6 +27,10 @@ function detail(d) {
       d.candidates.map((c) => [c.rank, h("td", { class: `text family-${c.family}` }, c.id), fmt.num(c.quality), ...PENALTIES.map((k) => fmt.num(c.weighted[k])), fmt.num(c.score, 4), fmt.ms(c.estimate.latencyMs)]),
       (i) => ({ class: d.candidates[i].id === d.model ? "chosen" : undefined }),
     ),
+    h("h2", {}, "Outcomes"),
+    d.outcomes.length
+      ? table(["when", "score", "loss", "source"], d.outcomes.map((o) => [fmt.time(o.created_ms), fmt.num(o.score), fmt.num(o.loss), o.source]))
+      : h("p", { class: "muted" }, "No feedback yet (POST /v1/feedback with this decision id)."),
     d.fallbacks_tried.length ? h("h2", {}, "Fallbacks tried") : null,
     d.fallbacks_tried.length ? table(["model", "upstream", "error"], d.fallbacks_tried.map((a) => [a.model, a.upstream, h("td", { class: "text" }, a.error)])) : null,
   ];

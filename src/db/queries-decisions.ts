@@ -47,6 +47,11 @@ export async function listDecisionsOfKey(
     .limit(opts.limit);
 }
 
+/** The outcomes recorded for a decision, oldest first. */
+export async function outcomesOf(db: Database, decisionId: string): Promise<(typeof outcomes.$inferSelect)[]> {
+  return db.select().from(outcomes).where(eq(outcomes.decisionId, decisionId)).orderBy(asc(outcomes.createdAt), asc(outcomes.id));
+}
+
 /** Writes one outcome row. */
 export async function insertOutcome(db: Database, row: OutcomeRow): Promise<void> {
   await db.insert(outcomes).values(row);

@@ -33,6 +33,8 @@ let upstream: TestUpstream;
 let browser: Browser;
 let page: Page;
 let apiKey: string;
+/** the answered chat that gets feedback */
+let ratedDecision: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
@@ -51,7 +53,14 @@ beforeAll(async () => {
       body: JSON.stringify({ model: "auto", messages: [{ role: "user", content: "ping" }], routing }),
     });
     expect(chat.status).toBe(200);
+    ratedDecision ??= chat.headers.get("x-switchyard-decision") as string;
   }
+  const feedback = await fetch(`${edge.url}/v1/feedback`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ decision_id: ratedDecision, score: 0.9 }),
+  });
+  expect(feedback.status).toBe(201);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on("pageerror", (err) => pageErrors.push(err.message));
@@ -92,13 +101,16 @@ describe("the console", () => {
     await page.screenshot({ path: join(ARTIFACTS, "console-route-size.png"), fullPage: true });
   });
 
-  it("lists recent decisions and opens one", async () => {
+  it("lists recent decisions and opens one, with its outcome", async () => {
     await page.click("nav button[data-tab=decisions]");
     const rows = page.locator("#decision-list tr[data-decision]");
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(3);
-    await rows.first().click();
+    await page.click(`#decision-list tr[data-decision="${ratedDecision}"]`);
     await expect.poll(() => page.locator("#decision-detail").textContent()).toContain("Candidates");
-    expect(await page.locator("#decision-detail").textContent()).toContain("bench-mamba");
+    const detail = await page.locator("#decision-detail").textContent();
+    expect(detail).toContain("bench-llama");
+    expect(detail).toMatch(/Outcomes.*0\.900.*feedback/s);
+    await page.screenshot({ path: join(ARTIFACTS, "console-decision.png"), fullPage: true });
   });
 
   it("plots each model's latency and memory over prompt length", async () => {

@@ -69,7 +69,10 @@ describe("GET /v1/decisions", () => {
     expect(list[0]?.flags.size).toBe(5);
 
     const one = await call(`/v1/decisions/${list[1]?.id}`, { key });
-    expect(one.json<DecisionRecord>()).toEqual(list[1]);
+    expect(one.json<DecisionRecord>()).toEqual({ ...list[1], outcomes: [] });
+    expect((await call("/v1/feedback", { key, body: { decision_id: list[1]?.id, score: 0.75 } })).status).toBe(201);
+    const rated = (await call(`/v1/decisions/${list[1]?.id}`, { key })).json<{ outcomes: unknown[] }>();
+    expect(rated.outcomes).toEqual([expect.objectContaining({ score: 0.75, loss: null, source: "feedback" })]);
   });
 
   it("hides other keys' decisions and checks its query", async () => {

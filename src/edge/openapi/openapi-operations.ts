@@ -9,7 +9,7 @@ import { ChatRequestSchema, CompletionRequestSchema, RouteRequestSchema } from "
 import { NewKeySchema } from "../routes/admin-keys.ts";
 import { UsageQuerySchema } from "../routes/admin-usage.ts";
 import { CostCurvesQuerySchema, CostCurvesReplySchema } from "../routes/cost-curves.ts";
-import { DecisionListQuerySchema, DecisionListSchema, DecisionRecordSchema } from "../routes/decisions.ts";
+import { DecisionDetailSchema, DecisionListQuerySchema, DecisionListSchema } from "../routes/decisions.ts";
 import { UsageReportSchema } from "../usage/usage-report.ts";
 import { ExportQuerySchema } from "../routes/admin-outcomes.ts";
 import { PublishRouterSchema } from "../routes/admin-routers.ts";
@@ -144,10 +144,10 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: "get",
     path: "/v1/decisions/:id",
-    summary: "One decision of this key: candidates with every term, fallbacks, status, tokens and latency",
+    summary: "One decision of this key: candidates with every term, fallbacks, status, tokens, latency and the outcomes fed back",
     tag: "routing",
     auth: "apiKey",
-    reply: { status: 200, description: "the decision", json: named("DecisionRecord", DecisionRecordSchema) },
+    reply: { status: 200, description: "the decision", json: named("DecisionDetail", DecisionDetailSchema) },
   },
   {
     method: "get",

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { openDatabase } from "../../db/database.ts";
-import { getDecision, listDecisionsOfKey } from "../../db/queries-decisions.ts";
+import { getDecision, listDecisionsOfKey, outcomesOf } from "../../db/queries-decisions.ts";
 import type { decisions } from "../../db/schema.ts";
 import { CandidateSchema } from "../../routing/decision-schema.ts";
 import { FlagsSchema } from "../../routing/flags.ts";
@@ -51,6 +51,11 @@ export const DecisionRecordSchema = z.object({
 });
 export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;
 
+/** GET /v1/decisions/:id: the record and the outcomes fed back on it (POST /v1/feedback). */
+export const DecisionDetailSchema = DecisionRecordSchema.extend({
+  outcomes: z.array(z.object({ id: z.string(), score: z.number().nullable(), loss: z.number().nullable(), source: z.string(), created_ms: z.number().int() })),
+});
+
 export const DecisionListSchema = z.object({ object: z.literal("list"), data: z.array(DecisionRecordSchema) });
 
 function record(row: typeof decisions.$inferSelect): DecisionRecord {
@@ -97,7 +102,8 @@ export function decisionRoutes(): Hono<AppEnv> {
     const row = await getDecision(db, id);
     // Another key's decision reads as missing, so ids cannot be probed across keys.
     if (!row || row.keyId !== c.get("apiKey").id) throw new EdgeError("not_found", `no decision "${id}" for this key`);
-    return c.json(record(row));
+    const outcomes = (await outcomesOf(db, id)).map((o) => ({ id: o.id, score: o.score, loss: o.loss, source: o.source, created_ms: o.createdAt }));
+    return c.json({ ...record(row), outcomes } satisfies z.infer<typeof DecisionDetailSchema>);
   });
   return app;
 }
