@@ -34,6 +34,11 @@ const samplingFields = {
   logprobs: z.union([z.literal(false), z.null()], { error: "logprobs are not supported here; use /v1/score" }).optional(),
   presence_penalty: z.literal(0, { error: "presence_penalty is not supported" }).nullish(),
   frequency_penalty: z.literal(0, { error: "frequency_penalty is not supported" }).nullish(),
+  tools: z.array(z.unknown()).max(0, { error: "tools are not supported: these models do not call tools" }).nullish(),
+  tool_choice: z.literal("none", { error: "tool_choice is not supported: these models do not call tools" }).nullish(),
+  response_format: z
+    .object({ type: z.literal("text", { error: "only response_format text is supported: there is no JSON-constrained decoding" }) })
+    .nullish(),
 };
 
 export const ChatCompletionRequestSchema = z.object({

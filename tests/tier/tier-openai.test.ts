@@ -34,13 +34,16 @@ describe("GET /v1/models", () => {
     expect(llama?.attentionLayers).toBe(llama?.layers);
   });
 
-  it("declares no optional capabilities, and the chat endpoint indeed refuses logprobs and image parts", async () => {
+  it("declares no optional capabilities, and the chat endpoint indeed refuses logprobs, image parts, tools and JSON mode", async () => {
     const list = await client.models.list();
     for (const m of list.data) expect((m as unknown as { card: { capabilities: unknown } }).card.capabilities).toEqual([]);
     const image = { type: "image_url" as const, image_url: { url: "data:image/png;base64,AAAA" } };
     const refused = [
       { model: "demo-llama", messages: hello, logprobs: true },
       { model: "demo-llama", messages: [{ role: "user" as const, content: [image] }] },
+      { model: "demo-llama", messages: hello, tools: [{ type: "function" as const, function: { name: "f", parameters: {} } }] },
+      { model: "demo-llama", messages: hello, tool_choice: "auto" as const },
+      { model: "demo-llama", messages: hello, response_format: { type: "json_object" as const } },
     ];
     for (const body of refused) {
       const err = await client.chat.completions.create(body).catch((e: unknown) => e);
