@@ -52,13 +52,36 @@ export interface CostCurveReport {
   hullAtBudget: { router: number; knn: number };
 }
 
+/** Names of the methods a task reports: the report, the plots and macroMeans find a method by its name. */
+export const METHOD = {
+  router: "router (learned MF)",
+  knn: "kNN (same features)",
+  length: "prompt-length heuristic",
+  bestSingle: "best single (train)",
+  taskLabel: "task label → that task's best train model (reads the label; reference)",
+  cheapest: "cheapest",
+  random: "random (expectation)",
+  oracle: "oracle",
+} as const;
+
+export interface MethodEval {
+  method: (typeof METHOD)[keyof typeof METHOD];
+  /** the model a constant method sends every prompt to (best single, cheapest) */
+  model?: string;
+  metrics: RoutingMetrics;
+}
+
+/** A method's name with its model, as the report prints it. */
+export function methodLabel(m: { method: string; model?: string }): string {
+  return m.model === undefined ? m.method : `${m.method}: ${m.model}`;
+}
+
 export interface TaskEval {
   task: string;
   n: number;
-  methods: { method: string; metrics: RoutingMetrics }[];
+  methods: MethodEval[];
   curve: CostCurveReport | null;
 }
-
 
 function scored(rows: OutcomeRow[], modelIds: readonly string[]): ScoredRows {
   const withCost = rows.every((r) => r.costs !== null);
@@ -92,17 +115,17 @@ export function evaluateRouter(input: EvalInput): TaskEval[] {
     const cheap = modelCost ? cheapestModel(modelCost, input.modelIds) : null;
     const constant = (m: number) => new Int32Array(set.rows.length).fill(m);
     const name = (m: number) => input.modelIds[m] ?? String(m);
-    const methods = [
-      { method: "router (learned MF)", metrics: measureChoice(rows, Int32Array.from(routerPred, (p) => bestModel(p, input.modelIds))) },
-      { method: "kNN (same features)", metrics: measureChoice(rows, Int32Array.from(knnPred, (p) => bestModel(p, input.modelIds))) },
-      { method: "prompt-length heuristic", metrics: measureChoice(rows, Int32Array.from(set.rows, (r) => length.choose(r.prompt))) },
-      { method: `best single (train): ${name(best)}`, metrics: measureChoice(rows, constant(best)) },
+    const methods: MethodEval[] = [
+      { method: METHOD.router, metrics: measureChoice(rows, Int32Array.from(routerPred, (p) => bestModel(p, input.modelIds))) },
+      { method: METHOD.knn, metrics: measureChoice(rows, Int32Array.from(knnPred, (p) => bestModel(p, input.modelIds))) },
+      { method: METHOD.length, metrics: measureChoice(rows, Int32Array.from(set.rows, (r) => length.choose(r.prompt))) },
+      { method: METHOD.bestSingle, model: name(best), metrics: measureChoice(rows, constant(best)) },
       ...(rows.costs || taskTrain.length === 0
         ? []
-        : [{ method: "task label → that task's best train model (reads the label; reference)", metrics: measureChoice(rows, constant(bestModel(modelMeans(taskTrain, M).quality, input.modelIds))) }]),
-      ...(cheap === null ? [] : [{ method: `cheapest: ${name(cheap)}`, metrics: measureChoice(rows, constant(cheap)) }]),
-      { method: "random (expectation)", metrics: measureRandom(rows) },
-      { method: "oracle", metrics: measureChoice(rows, oracleChoice(rows)) },
+        : [{ method: METHOD.taskLabel, metrics: measureChoice(rows, constant(bestModel(modelMeans(taskTrain, M).quality, input.modelIds))) }]),
+      ...(cheap === null ? [] : [{ method: METHOD.cheapest, model: name(cheap), metrics: measureChoice(rows, constant(cheap)) }]),
+      { method: METHOD.random, metrics: measureRandom(rows) },
+      { method: METHOD.oracle, metrics: measureChoice(rows, oracleChoice(rows)) },
     ];
     let curve: CostCurveReport | null = null;
     if (rows.costs && modelCost && cheap !== null) {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import cliProgress from "cli-progress";
 import { integerOption, parseCommandArgs, usageError } from "../command-args.ts";
 import { type DatasetEval, macroMeans, renderDataset, renderPlots } from "../../router/eval-report.ts";
-import { evaluateRouter } from "../../router/evaluate.ts";
+import { evaluateRouter, methodLabel } from "../../router/evaluate.ts";
 import { featurize } from "../../router/features.ts";
 import { type CvPoint, DEFAULT_FIT_OPTIONS, type FitOptions, type FitResult, fitEpochCount, fitRouter } from "../../router/fit-router.ts";
 import { predictQualities } from "../../router/mf-model.ts";
@@ -78,7 +78,7 @@ export async function run(argv: string[]): Promise<void> {
     for (const p of plots) await writeFile(join(values.out, p.file), `${p.svg}\n`);
     sections.push(renderDataset(report, plots.map((p) => p.file)));
     json[dataset] = { tasks, macro: macroMeans(tasks), shrinkage: fit.beta, epochs: fit.epochs, crossValidation: fit.table, shift: fit.shift, skipped };
-    for (const m of macroMeans(tasks)) console.log(`${dataset}  ${m.method.padEnd(58)} ${(100 * m.quality).toFixed(2)}%`);
+    for (const m of macroMeans(tasks)) console.log(`${dataset}  ${methodLabel(m).padEnd(58)} ${(100 * m.quality).toFixed(2)}%`);
     for (const t of tasks) {
       const op = t.curve?.operatingPoint;
       if (!op) continue;
