@@ -16,7 +16,7 @@ import { modelMeans } from "../src/router/baselines.ts";
 import { foldsByTask } from "../src/router/cross-validate.ts";
 import { FEATURE_DIM, type SparseFeatures } from "../src/router/features.ts";
 import { seededRandom } from "../src/engine/seeded-random.ts";
-import { DEFAULT_DATA_DIR, type DatasetName } from "../src/router/outcome-files.ts";
+import { DEFAULT_DATA_DIR } from "../src/router/outcome-files.ts";
 import type { OutcomeRow } from "../src/router/outcome-set.ts";
 import { bestModel } from "../src/router/pick-model.ts";
 import { prepareData } from "../src/router/training-data.ts";
@@ -124,7 +124,7 @@ function withinTaskSignal(rows: OutcomeRow[], xs: SparseFeatures[], modelIds: st
 }
 
 const out: string[] = [];
-for (const dataset of ["model7", "routerbench"] as DatasetName[]) {
+for (const dataset of ["model7", "routerbench"]) {
   const d = await prepareData(values.data, dataset);
   const M = d.modelIds.length;
   const overallBest = bestModel(modelMeans(d.rows, M).quality, d.modelIds);

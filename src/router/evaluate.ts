@@ -102,6 +102,8 @@ export function evaluateRouter(input: EvalInput): TaskEval[] {
   const knn = new KnnBaseline(input.trainX, input.train.map((r) => r.scores));
   const length = new LengthBaseline(input.train, input.modelIds);
   return input.test.map((set) => {
+    // An empty task would count as 0% in every macro mean.
+    if (set.rows.length === 0) throw new Error(`test task '${set.name}' has no rows`);
     input.onTask?.(set.name);
     const rows = scored(set.rows, input.modelIds);
     const xs = set.rows.map((r) => input.featurize(r.prompt));

@@ -5,13 +5,13 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import cliProgress from "cli-progress";
-import { integerOption, parseCommandArgs, usageError } from "../command-args.ts";
+import { integerOption, parseCommandArgs } from "../command-args.ts";
 import { type DatasetEval, macroMeans, renderDataset, renderPlots } from "../../router/eval-report.ts";
 import { evaluateRouter, methodLabel } from "../../router/evaluate.ts";
 import { featurize } from "../../router/features.ts";
 import { type CvPoint, DEFAULT_FIT_OPTIONS, type FitOptions, type FitResult, fitEpochCount, fitRouter } from "../../router/fit-router.ts";
 import { predictQualities } from "../../router/mf-model.ts";
-import { DEFAULT_DATA_DIR, type DatasetName } from "../../router/outcome-files.ts";
+import { DEFAULT_DATA_DIR, datasetNames } from "../../router/outcome-files.ts";
 import { DEFAULT_TRAIN_OPTIONS } from "../../router/train.ts";
 import { MODEL7_PARAMS, prepareData } from "../../router/training-data.ts";
 
@@ -19,7 +19,7 @@ const root = join(import.meta.dirname, "../../..");
 
 const usage = `usage: switchyard router eval [options]
   --data <dir>          outcome data (SOURCE.md layout)                          [${DEFAULT_DATA_DIR}]
-  --dataset <name>      routerbench | model7 | all                               [all]
+  --dataset <name>      a folder of --data (<task>_train and <task>_test files), or all [all]
   --out <dir>           where the report and plots go                            [docs]
   --epochs <n>          most epochs per fold; the kept count is cross-validated  [${DEFAULT_FIT_OPTIONS.epochs}]
   --seed <n>            seed of init and shuffling                               [${DEFAULT_TRAIN_OPTIONS.seed}]
@@ -38,8 +38,7 @@ export async function run(argv: string[]): Promise<void> {
     },
   })?.values;
   if (!values) return;
-  const datasets: DatasetName[] = values.dataset === "all" ? ["model7", "routerbench"] : [values.dataset as DatasetName];
-  if (!datasets.every((d) => d === "model7" || d === "routerbench")) throw usageError(`unknown dataset '${values.dataset}'`, usage);
+  const datasets = values.dataset === "all" ? await datasetNames(values.data) : [values.dataset];
   const epochs = integerOption("epochs", values.epochs, usage);
   const seed = integerOption("seed", values.seed, usage, { min: 0 });
   const folds = integerOption("folds", values.folds, usage, { min: 2 });

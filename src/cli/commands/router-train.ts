@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import cliProgress from "cli-progress";
-import { integerOption, parseCommandArgs, usageError } from "../command-args.ts";
+import { integerOption, parseCommandArgs } from "../command-args.ts";
 import { featurize } from "../../router/features.ts";
 import { DEFAULT_FIT_OPTIONS, fitEpochCount, fitRouter } from "../../router/fit-router.ts";
 import { DEFAULT_DATA_DIR, loadDataset, mergeSets } from "../../router/outcome-files.ts";
@@ -18,7 +18,7 @@ import { DEFAULT_TRAIN_OPTIONS } from "../../router/train.ts";
 const root = join(import.meta.dirname, "../../..");
 
 const usage = `usage: switchyard router train [options]
-  --dataset <name>      routerbench | model7 (train split of the shared data)   [model7]
+  --dataset <name>      a folder of --data: its <task>_train files (model7, routerbench, …) [model7]
   --records <file>      train on outcome records (JSON Lines) instead of a dataset
   --data <dir>          outcome data directory                                   [${DEFAULT_DATA_DIR}]
   --out <dir>           where <version>.onnx and <version>.json go               [.router]
@@ -89,7 +89,6 @@ export async function run(argv: string[]): Promise<void> {
     name = values.records;
     set = readOutcomeRecords(await readFile(values.records, "utf8"), values.records);
   } else {
-    if (values.dataset !== "model7" && values.dataset !== "routerbench") throw usageError(`unknown dataset '${values.dataset}'`, usage);
     name = values.dataset;
     set = mergeSets(`${values.dataset}/train`, await loadDataset(values.data, values.dataset, "train"));
   }
