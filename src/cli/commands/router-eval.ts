@@ -4,8 +4,8 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import cliProgress from "cli-progress";
 import { integerOption, parseCommandArgs } from "../command-args.ts";
+import { startProgress } from "../progress.ts";
 import { type DatasetEval, macroMeans, renderDataset, renderPlots } from "../../router/eval-report.ts";
 import { evaluateRouter, methodLabel } from "../../router/evaluate.ts";
 import { featurize } from "../../router/features.ts";
@@ -52,12 +52,10 @@ export async function run(argv: string[]): Promise<void> {
     const { rows, xs } = d;
     const withCost = rows.every((r) => r.costs);
     const fitOptions = { folds, epochs, selectBy: withCost ? "budget" : "routed-quality", shiftToBestSingle: !withCost, train: { seed } } as const;
-    const bar = new cliProgress.SingleBar({ format: `${dataset} fit [{bar}] epoch {value}/{total} {info}` }, cliProgress.Presets.shades_classic);
-    bar.start(fitEpochCount(rows.length, fitOptions), 0, { info: "" });
-    const fit = fitRouter(rows, xs, d.modelIds, fitOptions, (info) => bar.increment(1, { info }));
-    bar.stop();
-    const evalBar = new cliProgress.SingleBar({ format: `${dataset} eval [{bar}] task {value}/{total} {info}` }, cliProgress.Presets.shades_classic);
-    evalBar.start(d.test.length, 0, { info: "" });
+    const fitProgress = startProgress(`${dataset} fit`, "epoch", fitEpochCount(rows.length, fitOptions));
+    const fit = fitRouter(rows, xs, d.modelIds, fitOptions, (info) => fitProgress.tick(info));
+    fitProgress.stop();
+    const evalProgress = startProgress(`${dataset} eval`, "task", d.test.length);
     const tasks = evaluateRouter({
       modelIds: d.modelIds,
       train: rows,
@@ -68,9 +66,9 @@ export async function run(argv: string[]): Promise<void> {
       featurize,
       predict: (x) => predictQualities(fit.model, x),
       costProxy: d.modelIds.map((m) => MODEL7_PARAMS[m] ?? 1),
-      onTask: (task) => evalBar.increment(1, { info: task }),
+      onTask: (task) => evalProgress.tick(task),
     });
-    evalBar.stop();
+    evalProgress.stop();
     const skipped = [d.trainSet.skipped, ...d.test.map((t) => t.skipped)].flatMap((s) => s.describe());
     const report: DatasetEval = { dataset, command, tasks, skipped, trainInfo: describeFit(rows.length, d.modelIds.length, folds, epochs, fit, fitOptions.selectBy) };
     const plots = renderPlots(report);

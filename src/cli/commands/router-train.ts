@@ -5,8 +5,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import cliProgress from "cli-progress";
 import { integerOption, parseCommandArgs } from "../command-args.ts";
+import { startProgress } from "../progress.ts";
 import { featurize } from "../../router/features.ts";
 import { DEFAULT_FIT_OPTIONS, fitEpochCount, fitRouter } from "../../router/fit-router.ts";
 import { DEFAULT_DATA_DIR, loadDataset, mergeSets } from "../../router/outcome-files.ts";
@@ -40,11 +40,10 @@ export async function trainAndWrite(
   const { epochs = DEFAULT_FIT_OPTIONS.epochs, ...train } = options;
   // As in `router eval`: β, the epoch count and (without cost data) the shrinkage δ are cross-validated.
   const fitOptions = { epochs, selectBy: withCost ? "budget" : "routed-quality", shiftToBestSingle: !withCost, train } as const;
-  const bar = new cliProgress.SingleBar({ format: `train ${name} [{bar}] epoch {value}/{total} {info}` }, cliProgress.Presets.shades_classic);
-  bar.start(fitEpochCount(set.rows.length, fitOptions), 0, { info: "" });
+  const progress = startProgress(`train ${name}`, "epoch", fitEpochCount(set.rows.length, fitOptions));
   const xs = set.rows.map((r) => featurize(r.prompt));
-  const fit = fitRouter(set.rows, xs, set.modelIds, fitOptions, (info) => bar.increment(1, { info }));
-  bar.stop();
+  const fit = fitRouter(set.rows, xs, set.modelIds, fitOptions, (info) => progress.tick(info));
+  progress.stop();
   const chosen = fit.chosen;
   const metrics = {
     source: name,
