@@ -39,6 +39,32 @@ export const DEFAULT_FIT_OPTIONS: FitOptions = {
   train: {},
 };
 
+/** What a user sets of a fit (the CLI's shared fit options); the rest follows from the data (fitOptionsFor). */
+export interface FitSettings {
+  epochs: number;
+  folds: number;
+  hidden: number;
+  embed: number;
+  seed: number;
+}
+
+/**
+ * The fit options for `rows`: with a cost for every model on every row, the choices maximise the quality
+ * within the cost budget (λ_cost is traded at run time); otherwise the routed quality, with the δ shift
+ * towards the best single model. A model unmeasured on some row has no cost to trade there, so such rows
+ * are fitted for quality.
+ */
+export function fitOptionsFor(rows: OutcomeRow[], s: FitSettings): Partial<FitOptions> {
+  const withCost = rows.every((r) => r.costs && !r.scores.some(Number.isNaN));
+  return {
+    folds: s.folds,
+    epochs: s.epochs,
+    selectBy: withCost ? "budget" : "routed-quality",
+    shiftToBestSingle: !withCost,
+    train: { hidden: s.hidden, embed: s.embed, seed: s.seed },
+  };
+}
+
 /** Out-of-fold figures of one (β, epoch count). */
 export interface CvPoint {
   beta: number;
