@@ -1,4 +1,5 @@
 import { METHOD, type MethodEval, methodLabel, type TaskEval } from "./evaluate.ts";
+import { describeVerdict, routerVerdicts } from "./eval-verdict.ts";
 import { barChart, lineChart } from "./svg-plot.ts";
 
 const pct = (v: number) => (Number.isFinite(v) ? (100 * v).toFixed(2) : "–");
@@ -53,6 +54,8 @@ function methodTable(t: TaskEval): string[] {
 /** Markdown for one dataset: per-task tables, the cost-curve summaries and (model7) the macro mean. */
 export function renderDataset(d: DatasetEval, plotFiles: string[]): string {
   const out: string[] = [`## ${d.dataset}`, "", `Command: \`${d.command}\``, "", d.trainInfo, ""];
+  const verdicts = routerVerdicts(d.tasks).map(describeVerdict);
+  out.push(`**On these held-out prompts** (${d.tasks.reduce((s, t) => s + t.n, 0)} in ${d.tasks.length} test task${d.tasks.length === 1 ? "" : "s"}): ${verdicts.join(" ")}`, "");
   if (d.skipped.length > 0) out.push("Rows skipped by the reader (reason × count, first lines):", "", ...d.skipped.map((s) => `- ${s.trim()}`), "");
   for (const t of d.tasks) {
     out.push(`### ${d.dataset} / ${t.task} (test, n = ${t.n})`, "", ...methodTable(t), "");

@@ -3,7 +3,18 @@ import { aiq, apgrAndCpt, type CurvePoint, hullQualityAt, nonDecreasingHull } fr
 import type { SparseFeatures } from "./features.ts";
 import type { OutcomeRow, OutcomeSet } from "./outcome-set.ts";
 import { bestModel, cheapestModel } from "./pick-model.ts";
-import { bestLambdaWithinBudget, chooseWithCost, LAMBDAS, measureChoice, measureRandom, oracleChoice, type RoutingMetrics, type ScoredRows } from "./routing-metrics.ts";
+import {
+  bestLambdaWithinBudget,
+  chooseWithCost,
+  LAMBDAS,
+  measureChoice,
+  measureRandom,
+  oracleChoice,
+  pairedDifference,
+  type PairedDifference,
+  type RoutingMetrics,
+  type ScoredRows,
+} from "./routing-metrics.ts";
 
 /** What `evaluateRouter` compares: the router's predictions against baselines fitted on the same train rows. */
 export interface EvalInput {
@@ -20,7 +31,7 @@ export interface EvalInput {
   test: OutcomeSet[];
   featurize: (prompt: string) => SparseFeatures;
   /** predicted quality per model for one prompt */
-  predict: (x: SparseFeatures) => ArrayLike<number>;
+  predict: (prompt: string) => ArrayLike<number>;
   /** per-model cost estimate for "cheapest" when rows carry no cost (e.g. parameter counts) */
   costProxy?: number[];
   /** share of the best single model's cost the operating point may spend (RouterBench target: 0.3) */
@@ -80,6 +91,8 @@ export interface TaskEval {
   task: string;
   n: number;
   methods: MethodEval[];
+  /** the router's routed quality (argmax q̂) minus each baseline's, paired on this task's prompts */
+  routerVs: { bestSingle: PairedDifference; knn: PairedDifference };
   curve: CostCurveReport | null;
 }
 
@@ -107,7 +120,7 @@ export function evaluateRouter(input: EvalInput): TaskEval[] {
     input.onTask?.(set.name);
     const rows = scored(set.rows, input.modelIds);
     const xs = set.rows.map((r) => input.featurize(r.prompt));
-    const routerPred = xs.map((x) => input.predict(x));
+    const routerPred = set.rows.map((r) => input.predict(r.prompt));
     const knnPred = xs.map((x) => knn.predict(x, M));
     const taskTrain = input.train.filter((r) => r.task === set.name);
     const means = taskTrain.length > 0 && rows.costs ? modelMeans(taskTrain, M) : overall;
@@ -117,9 +130,11 @@ export function evaluateRouter(input: EvalInput): TaskEval[] {
     const cheap = modelCost ? cheapestModel(modelCost, input.modelIds) : null;
     const constant = (m: number) => new Int32Array(set.rows.length).fill(m);
     const name = (m: number) => input.modelIds[m] ?? String(m);
+    const routerChoice = Int32Array.from(routerPred, (p) => bestModel(p, input.modelIds));
+    const knnChoice = Int32Array.from(knnPred, (p) => bestModel(p, input.modelIds));
     const methods: MethodEval[] = [
-      { method: METHOD.router, metrics: measureChoice(rows, Int32Array.from(routerPred, (p) => bestModel(p, input.modelIds))) },
-      { method: METHOD.knn, metrics: measureChoice(rows, Int32Array.from(knnPred, (p) => bestModel(p, input.modelIds))) },
+      { method: METHOD.router, metrics: measureChoice(rows, routerChoice) },
+      { method: METHOD.knn, metrics: measureChoice(rows, knnChoice) },
       { method: METHOD.length, metrics: measureChoice(rows, Int32Array.from(set.rows, (r) => length.choose(r.prompt))) },
       { method: METHOD.bestSingle, model: name(best), metrics: measureChoice(rows, constant(best)) },
       ...(rows.costs || taskTrain.length === 0
@@ -156,7 +171,8 @@ export function evaluateRouter(input: EvalInput): TaskEval[] {
         },
       };
     }
-    return { task: set.name, n: set.rows.length, methods, curve };
+    const routerVs = { bestSingle: pairedDifference(rows, routerChoice, constant(best)), knn: pairedDifference(rows, routerChoice, knnChoice) };
+    return { task: set.name, n: set.rows.length, methods, routerVs, curve };
   });
 }
 
@@ -169,7 +185,7 @@ function operatingPoint(input: EvalInput, task: string, test: ScoredRows, testPr
   const idx = input.validation.flatMap((r, i) => (r.task === task ? [i] : []));
   const valRows = idx.map((i) => input.validation[i] as OutcomeRow);
   const val = scored(valRows, input.modelIds);
-  const valPred = idx.map((i) => input.validationPredictions?.[i] ?? input.predict(input.featurize(input.validation[i]?.prompt ?? "")));
+  const valPred = idx.map((i) => input.validationPredictions?.[i] ?? input.predict(input.validation[i]?.prompt ?? ""));
   const valBest = measureChoice(val, new Int32Array(valRows.length).fill(best));
   const { lambda } = bestLambdaWithinBudget(val, valPred, modelCost, budgetShare * valBest.cost);
   const sweep = LAMBDAS.map((l) => ({ l, ...measureChoice(val, chooseWithCost(valPred, modelCost, l, input.modelIds)) }));

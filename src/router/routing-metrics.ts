@@ -102,3 +102,21 @@ export function bestLambdaWithinBudget(rows: ScoredRows, predicted: ArrayLike<nu
   if (!chosen) throw new Error("bestLambdaWithinBudget: no λ values");
   return chosen;
 }
+
+/** A mean difference of two choices over the same rows, with its standard error. */
+export interface PairedDifference {
+  delta: number;
+  se: number;
+}
+
+/**
+ * Mean per-row quality of choice a minus choice b, with the standard error of that mean. Paired on the same
+ * prompts, so each prompt's own difficulty cancels and the error is far smaller than comparing two means.
+ */
+export function pairedDifference(rows: ScoredRows, a: ArrayLike<number>, b: ArrayLike<number>): PairedDifference {
+  const d = rows.scores.map((s, i) => (s[a[i] ?? 0] ?? 0) - (s[b[i] ?? 0] ?? 0));
+  const n = d.length;
+  const delta = d.reduce((x, y) => x + y, 0) / Math.max(1, n);
+  const variance = d.reduce((x, y) => x + (y - delta) ** 2, 0) / Math.max(1, n - 1);
+  return { delta, se: Math.sqrt(variance / Math.max(1, n)) };
+}

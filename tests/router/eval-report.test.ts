@@ -7,6 +7,7 @@ const task = (name: string, methods: [MethodEval["method"], number, string?][]):
   task: name,
   n: 10,
   methods: methods.map(([method, q, model]) => (model === undefined ? { method, metrics: metrics(q) } : { method, model, metrics: metrics(q) })),
+  routerVs: { bestSingle: { delta: 0, se: 0 }, knn: { delta: 0, se: 0 } },
   curve: null,
 });
 
