@@ -23,13 +23,15 @@ const root = join(import.meta.dirname, "../../..");
 
 const usage = `usage: switchyard router eval [options]
   --data <dir>          outcome data (SOURCE.md layout)                          [${DEFAULT_DATA_DIR}]
-  --dataset <name>      a folder of --data (<task>_train and <task>_test files), or all [all]
+  --dataset <name>      a folder of --data (<task>_train and <task>_test files), or all [all];
+                        with only one of --train and --records, the dataset of the other side
   --train <file>        train rows from outcome records (JSON Lines) instead of the dataset's train split
   --records <file>      test rows from outcome records (JSON Lines) instead of the dataset's test split;
                         its prompts that the train rows hold, and rows missing a model's score, are left out
   --artifact <file>     evaluate this trained router (.onnx with its .json) instead of fitting one; its
                         models must be the train rows' (the baselines still train on the train rows)
-  --out <dir>           where the report and plots go                            [docs; .router/eval with --train, --records or --artifact]
+  --out <dir>           where the report and plots go                            [docs]
+                        (.router/eval with --train, --records or --artifact)
 ${FIT_USAGE}`;
 
 /** Runs the command. */
