@@ -48,6 +48,7 @@ export async function loadEvalData(s: EvalSources, usage: string): Promise<EvalD
   if (!needsDataset && s.dataset !== undefined) throw usageError("--dataset: both sides are records (--train and --records)", usage);
   const dataset = s.dataset ?? "";
   const train = s.train ? await readRecords(s.train) : mergeSets(`${dataset}/train`, await loadDataset(s.data, dataset, "train"));
+  if (train.rows.length === 0) throw new Error(`${train.name}: no usable train rows (${train.skipped.total} skipped)`);
   const testSet = s.records ? await readRecords(s.records) : mergeSets(`${dataset}/test`, await loadDataset(s.data, dataset, "test"));
   // Train and test from different sources may share prompts; heldOutTasks drops those.
   const held = heldOutTasks(testSet, train);

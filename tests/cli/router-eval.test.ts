@@ -126,6 +126,13 @@ describe("router eval on records", () => {
     expect(r.stderr).toContain(`${file("empty.jsonl")}: no row to evaluate on (0 skipped)`);
   });
 
+  it("refuses an empty train file with a clear error", async () => {
+    await writeFile(file("empty-train.jsonl"), "\n");
+    const r = await switchyard(["router", "eval", "--train", file("empty-train.jsonl"), "--records", file("test.jsonl"), ...fit, "--out", file("e-empty-train")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${file("empty-train.jsonl")}: no usable train rows (0 skipped)`);
+  });
+
   it("refuses fit options next to --artifact, which fits nothing", async () => {
     const r = await switchyard(["router", "eval", "--train", file("train.jsonl"), "--records", file("test.jsonl"), "--artifact", file("art/r1.onnx"), "--hidden", "8"]);
     expect(r.code).toBe(1);
