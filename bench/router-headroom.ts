@@ -12,12 +12,13 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { argmax, modelMeans } from "../src/router/baselines.ts";
+import { modelMeans } from "../src/router/baselines.ts";
 import { foldsByTask } from "../src/router/cross-validate.ts";
 import { FEATURE_DIM, type SparseFeatures } from "../src/router/features.ts";
 import { seededRandom } from "../src/engine/seeded-random.ts";
-import { DEFAULT_DATA_DIR, type DatasetName } from "../src/router/outcome-files.ts";
+import { DEFAULT_DATA_DIR } from "../src/router/outcome-files.ts";
 import type { OutcomeRow } from "../src/router/outcome-set.ts";
+import { bestModel } from "../src/router/pick-model.ts";
 import { prepareData } from "../src/router/training-data.ts";
 import { writeSection } from "./markdown-section.ts";
 
@@ -92,7 +93,8 @@ const pct = (q: number) => (100 * q).toFixed(2);
 const routed = (rows: OutcomeRow[], pick: (r: OutcomeRow, i: number) => number) => mean(rows.map((r, i) => r.scores[pick(r, i)] ?? 0));
 
 /** Out-of-fold macro routed quality of per-task ridge at each λ and of the per-task train mean. */
-function withinTaskSignal(rows: OutcomeRow[], xs: SparseFeatures[], models: number): { ridge: number[]; taskMean: number } {
+function withinTaskSignal(rows: OutcomeRow[], xs: SparseFeatures[], modelIds: string[]): { ridge: number[]; taskMean: number } {
+  const models = modelIds.length;
   const px = xs.map(project);
   const foldOf = foldsByTask(rows, FOLDS);
   const tasks = [...new Set(rows.map((r) => r.task))];
@@ -103,7 +105,7 @@ function withinTaskSignal(rows: OutcomeRow[], xs: SparseFeatures[], models: numb
     for (let f = 0; f < FOLDS; f++) {
       const fit = idx.filter((i) => foldOf[i] !== f);
       const held = idx.filter((i) => foldOf[i] === f);
-      const prior = argmax(modelMeans(fit.map((i) => rows[i] as OutcomeRow), models).quality);
+      const prior = bestModel(modelMeans(fit.map((i) => rows[i] as OutcomeRow), models).quality, modelIds);
       for (const i of held) meanPick.set(i, prior);
       RIDGE.forEach((lambda, k) => {
         const w = ridge(
@@ -112,7 +114,7 @@ function withinTaskSignal(rows: OutcomeRow[], xs: SparseFeatures[], models: numb
           models,
           lambda,
         );
-        for (const i of held) (picks[k] as Map<number, number>).set(i, argmax(w.map((wm) => dot(wm, px[i] as Float64Array))));
+        for (const i of held) (picks[k] as Map<number, number>).set(i, bestModel(w.map((wm) => dot(wm, px[i] as Float64Array)), modelIds));
       });
     }
     const q = (pick: Map<number, number>) => mean(idx.map((i) => (rows[i] as OutcomeRow).scores[pick.get(i) ?? 0] ?? 0));
@@ -122,16 +124,16 @@ function withinTaskSignal(rows: OutcomeRow[], xs: SparseFeatures[], models: numb
 }
 
 const out: string[] = [];
-for (const dataset of ["model7", "routerbench"] as DatasetName[]) {
+for (const dataset of ["model7", "routerbench"]) {
   const d = await prepareData(values.data, dataset);
   const M = d.modelIds.length;
-  const overallBest = argmax(modelMeans(d.rows, M).quality);
+  const overallBest = bestModel(modelMeans(d.rows, M).quality, d.modelIds);
   const lines = d.test.map((t) => {
     const taskTrain = d.rows.filter((r) => r.task === t.name);
-    const trainBest = argmax(modelMeans(taskTrain, M).quality);
+    const trainBest = bestModel(modelMeans(taskTrain, M).quality, d.modelIds);
     const testMeans = modelMeans(t.rows, M);
-    const testBest = argmax(testMeans.quality);
-    const oracle = routed(t.rows, (r) => argmax(r.scores));
+    const testBest = bestModel(testMeans.quality, d.modelIds);
+    const oracle = routed(t.rows, (r) => bestModel(r.scores, d.modelIds));
     let noSignal = Number.NaN;
     if (testMeans.cost) {
       // Best mix of two models whose mean cost fits the budget: the most a router with no within-task signal gets.
@@ -155,7 +157,7 @@ for (const dataset of ["model7", "routerbench"] as DatasetName[]) {
       target: (testMeans.quality[trainBest] ?? 0) - 0.01,
     };
   });
-  const signal = withinTaskSignal(d.rows, d.xs, M);
+  const signal = withinTaskSignal(d.rows, d.xs, d.modelIds);
   out.push(`#### ${dataset}`, "");
   if (dataset === "model7") {
     out.push("| test task | best single overall (train) | task label → its best train model | each task's best model, picked on test | oracle |", "|---|---:|---:|---:|---:|");

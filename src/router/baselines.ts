@@ -1,6 +1,7 @@
 import { FEATURE_DIM, type SparseFeatures } from "./features.ts";
 import { seededRandom } from "../engine/seeded-random.ts";
 import type { OutcomeRow } from "./outcome-set.ts";
+import { bestModel } from "./pick-model.ts";
 
 /** Mean measured quality (and cost) of each model over rows, ignoring unmeasured entries. */
 export function modelMeans(rows: OutcomeRow[], m: number): { quality: Float64Array; cost: Float64Array | null } {
@@ -22,18 +23,6 @@ export function modelMeans(rows: OutcomeRow[], m: number): { quality: Float64Arr
     if (cost) cost[k] = (cost[k] ?? 0) / Math.max(1, count[k] ?? 0);
   }
   return { quality, cost };
-}
-
-export function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if ((values[i] ?? -Infinity) > (values[best] ?? -Infinity)) best = i;
-  return best;
-}
-
-export function argmin(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if ((values[i] ?? Infinity) < (values[best] ?? Infinity)) best = i;
-  return best;
 }
 
 /**
@@ -115,12 +104,12 @@ export class LengthBaseline {
   private readonly edges: number[];
   private readonly pick: number[];
 
-  constructor(train: OutcomeRow[], m: number, buckets = 5) {
+  constructor(train: OutcomeRow[], modelIds: readonly string[], buckets = 5) {
     const lengths = train.map((r) => r.prompt.length).sort((a, b) => a - b);
     this.edges = Array.from({ length: buckets - 1 }, (_, i) => lengths[Math.floor(((i + 1) * lengths.length) / buckets)] ?? 0);
     this.pick = Array.from({ length: buckets }, (_, b) => {
       const rows = train.filter((r) => this.bucket(r.prompt.length) === b);
-      return argmax(modelMeans(rows.length > 0 ? rows : train, m).quality);
+      return bestModel(modelMeans(rows.length > 0 ? rows : train, modelIds.length).quality, modelIds);
     });
   }
 

@@ -1,4 +1,5 @@
 import type { RouterModel } from "./mf-model.ts";
+import { beats } from "./pick-model.ts";
 
 /**
  * Shrinkage towards the best single model: the router leaves the model with the best train mean only when
@@ -12,8 +13,8 @@ function logit(q: number): number {
   return Math.log(p / (1 - p));
 }
 
-/** Mean measured quality of argmax(logit + δ·[m = best]) over rows (NaN scores count as 0, never chosen). */
-export function routedQualityWithShift(predicted: ArrayLike<number>[], scores: ArrayLike<number>[], best: number, delta: number): number {
+/** Mean measured quality of argmax(logit + δ·[m = best]) over rows (NaN scores count as 0, never chosen; ties to the smallest id). */
+export function routedQualityWithShift(predicted: ArrayLike<number>[], scores: ArrayLike<number>[], best: number, delta: number, modelIds: readonly string[]): number {
   let sum = 0;
   predicted.forEach((p, i) => {
     const s = scores[i] ?? [];
@@ -22,7 +23,7 @@ export function routedQualityWithShift(predicted: ArrayLike<number>[], scores: A
     for (let m = 0; m < p.length; m++) {
       if (Number.isNaN(s[m] ?? Number.NaN)) continue;
       const z = logit(p[m] ?? 0) + (m === best ? delta : 0);
-      if (z > top) [pick, top] = [m, z];
+      if (pick < 0 || beats(z, m, top, pick, modelIds)) [pick, top] = [m, z];
     }
     sum += pick >= 0 ? (s[pick] ?? 0) : 0;
   });
@@ -30,14 +31,14 @@ export function routedQualityWithShift(predicted: ArrayLike<number>[], scores: A
 }
 
 /** The δ on SHIFT_GRID with the best routed quality on held-out rows (the smallest δ among ties). */
-export function chooseShift(predicted: ArrayLike<number>[], scores: ArrayLike<number>[], best: number): { delta: number; quality: number; unshifted: number } {
+export function chooseShift(predicted: ArrayLike<number>[], scores: ArrayLike<number>[], best: number, modelIds: readonly string[]): { delta: number; quality: number; unshifted: number } {
   let delta = 0;
   let quality = -Infinity;
   for (const d of SHIFT_GRID) {
-    const q = routedQualityWithShift(predicted, scores, best, d);
+    const q = routedQualityWithShift(predicted, scores, best, d, modelIds);
     if (q > quality + 1e-12) [delta, quality] = [d, q];
   }
-  return { delta, quality, unshifted: routedQualityWithShift(predicted, scores, best, 0) };
+  return { delta, quality, unshifted: routedQualityWithShift(predicted, scores, best, 0, modelIds) };
 }
 
 /** Folds δ into the best model's bias, in place. */

@@ -1,4 +1,5 @@
-import type { TaskEval } from "./evaluate.ts";
+import { METHOD, type MethodEval, methodLabel, type TaskEval } from "./evaluate.ts";
+import { describeVerdict, routerVerdicts } from "./eval-verdict.ts";
 import { barChart, lineChart } from "./svg-plot.ts";
 
 const pct = (v: number) => (Number.isFinite(v) ? (100 * v).toFixed(2) : "–");
@@ -14,21 +15,36 @@ export interface DatasetEval {
   trainInfo: string;
 }
 
-/** Macro mean over tasks of each method's quality (methods matched by position: same order in every task). */
-export function macroMeans(tasks: TaskEval[]): { method: string; quality: number }[] {
+/** One method's macro mean; `model` only when every task's constant method sent prompts to the same model. */
+export interface MacroMean {
+  method: MethodEval["method"];
+  model?: string;
+  quality: number;
+}
+
+/**
+ * Macro mean over tasks of each method's quality, methods matched by name (a task may lack one, e.g. the
+ * task-label reference where the task has no train rows). Only methods that every task reports are averaged:
+ * a mean over fewer tasks would not compare with the others.
+ */
+export function macroMeans(tasks: TaskEval[]): MacroMean[] {
   const first = tasks[0];
   if (!first) return [];
-  return first.methods.map((m, i) => ({
-    method: m.method,
-    quality: tasks.reduce((s, t) => s + (t.methods[i]?.metrics.quality ?? 0), 0) / tasks.length,
-  }));
+  return first.methods.flatMap((m) => {
+    const found = tasks.map((t) => t.methods.find((o) => o.method === m.method));
+    if (found.some((f) => f === undefined)) return [];
+    const models = new Set(found.map((f) => f?.model));
+    const quality = found.reduce((s, f) => s + (f?.metrics.quality ?? 0), 0) / tasks.length;
+    const model = models.size === 1 ? m.model : undefined;
+    return [model === undefined ? { method: m.method, quality } : { method: m.method, model, quality }];
+  });
 }
 
 function methodTable(t: TaskEval): string[] {
   const withCost = t.methods.some((m) => Number.isFinite(m.metrics.cost));
   const head = withCost ? "| method | quality % | top-1 % | regret % | cost / 1k prompts |" : "| method | quality % | top-1 % | regret % |";
   const rows = t.methods.map((m) => {
-    const cells = [m.method, pct(m.metrics.quality), pct(m.metrics.top1), pct(m.metrics.regret)];
+    const cells = [methodLabel(m), pct(m.metrics.quality), pct(m.metrics.top1), pct(m.metrics.regret)];
     if (withCost) cells.push(usd(m.metrics.cost));
     return `| ${cells.join(" | ")} |`;
   });
@@ -38,6 +54,8 @@ function methodTable(t: TaskEval): string[] {
 /** Markdown for one dataset: per-task tables, the cost-curve summaries and (model7) the macro mean. */
 export function renderDataset(d: DatasetEval, plotFiles: string[]): string {
   const out: string[] = [`## ${d.dataset}`, "", `Command: \`${d.command}\``, "", d.trainInfo, ""];
+  const verdicts = routerVerdicts(d.tasks).map(describeVerdict);
+  out.push(`**On these held-out prompts** (${d.tasks.reduce((s, t) => s + t.n, 0)} in ${d.tasks.length} test task${d.tasks.length === 1 ? "" : "s"}): ${verdicts.join(" ")}`, "");
   if (d.skipped.length > 0) out.push("Rows skipped by the reader (reason × count, first lines):", "", ...d.skipped.map((s) => `- ${s.trim()}`), "");
   for (const t of d.tasks) {
     out.push(`### ${d.dataset} / ${t.task} (test, n = ${t.n})`, "", ...methodTable(t), "");
@@ -61,7 +79,7 @@ export function renderDataset(d: DatasetEval, plotFiles: string[]): string {
   }
   if (d.tasks.length > 1) {
     out.push(`### ${d.dataset}: macro mean over the ${d.tasks.length} test tasks`, "", "| method | macro quality % |", "|---|---:|");
-    for (const m of macroMeans(d.tasks)) out.push(`| ${m.method} | ${pct(m.quality)} |`);
+    for (const m of macroMeans(d.tasks)) out.push(`| ${methodLabel(m)} | ${pct(m.quality)} |`);
     out.push("");
   }
   for (const f of plotFiles) out.push(`![${f}](${f})`, "");
@@ -81,8 +99,8 @@ export function renderPlots(d: DatasetEval): { file: string; svg: string }[] {
         "mean cost per prompt (USD, log scale)",
         "mean quality",
         [
-          { name: "router (learned MF)", color: COLORS[0] ?? "blue", line: true, points: c.router.map((p) => ({ x: p.cost, y: p.quality })) },
-          { name: "kNN (same features)", color: COLORS[1] ?? "orange", line: true, points: c.knn.map((p) => ({ x: p.cost, y: p.quality })) },
+          { name: METHOD.router, color: COLORS[0] ?? "blue", line: true, points: c.router.map((p) => ({ x: p.cost, y: p.quality })) },
+          { name: METHOD.knn, color: COLORS[1] ?? "orange", line: true, points: c.knn.map((p) => ({ x: p.cost, y: p.quality })) },
           { name: "single models", color: "#777", line: false, points: c.singles.map((s) => ({ x: s.cost, y: s.quality, label: s.model.split("/").pop() ?? s.model })) },
         ],
         true,
@@ -90,11 +108,15 @@ export function renderPlots(d: DatasetEval): { file: string; svg: string }[] {
       return { file: `router-${d.dataset}-${t.task}.svg`.replace(/_/g, "-"), svg };
     });
   }
-  const picks = [0, 1, 3, 6]; // router, kNN, best single, oracle
-  const series = picks.map((i, k) => ({
-    name: d.tasks[0]?.methods[i]?.method ?? String(i),
-    color: COLORS[k] ?? "gray",
-    values: d.tasks.map((t) => t.methods[i]?.metrics.quality ?? 0),
-  }));
+  const macro = macroMeans(d.tasks);
+  const picks = [METHOD.router, METHOD.knn, METHOD.bestSingle, METHOD.oracle];
+  const series = picks.map((method, k) => {
+    const m = macro.find((o) => o.method === method);
+    return {
+      name: m ? methodLabel(m) : method,
+      color: COLORS[k] ?? "gray",
+      values: d.tasks.map((t) => t.methods.find((o) => o.method === method)?.metrics.quality ?? 0),
+    };
+  });
   return [{ file: `router-${d.dataset}.svg`, svg: barChart(`${d.dataset}: mean quality per test task`, "mean quality", d.tasks.map((t) => t.task), series) }];
 }

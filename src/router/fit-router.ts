@@ -1,10 +1,11 @@
-import { argmax, modelMeans } from "./baselines.ts";
+import { modelMeans } from "./baselines.ts";
 import { applyShift, chooseShift } from "./best-single-shift.ts";
 import { budgetQuality } from "./budget-quality.ts";
 import { crossValidate } from "./cross-validate.ts";
 import type { SparseFeatures } from "./features.ts";
 import type { RouterModel } from "./mf-model.ts";
 import type { OutcomeRow } from "./outcome-set.ts";
+import { beats, bestModel } from "./pick-model.ts";
 import { SHRINKAGE_GRID, shrinkTargets, taskMeans } from "./target-shrinkage.ts";
 import { DEFAULT_TRAIN_OPTIONS, trainRouter, type TrainOptions } from "./train.ts";
 
@@ -38,6 +39,32 @@ export const DEFAULT_FIT_OPTIONS: FitOptions = {
   train: {},
 };
 
+/** What a user sets of a fit (the CLI's shared fit options); the rest follows from the data (fitOptionsFor). */
+export interface FitSettings {
+  epochs: number;
+  folds: number;
+  hidden: number;
+  embed: number;
+  seed: number;
+}
+
+/**
+ * The fit options for `rows`: with a cost for every model on every row, the choices maximise the quality
+ * within the cost budget (λ_cost is traded at run time); otherwise the routed quality, with the δ shift
+ * towards the best single model. A model unmeasured on some row has no cost to trade there, so such rows
+ * are fitted for quality.
+ */
+export function fitOptionsFor(rows: OutcomeRow[], s: FitSettings): Partial<FitOptions> {
+  const withCost = rows.every((r) => r.costs && !r.scores.some(Number.isNaN));
+  return {
+    folds: s.folds,
+    epochs: s.epochs,
+    selectBy: withCost ? "budget" : "routed-quality",
+    shiftToBestSingle: !withCost,
+    train: { hidden: s.hidden, embed: s.embed, seed: s.seed },
+  };
+}
+
 /** Out-of-fold figures of one (β, epoch count). */
 export interface CvPoint {
   beta: number;
@@ -61,8 +88,8 @@ export interface FitResult {
   shift: { model: string; delta: number; quality: number; unshifted: number } | null;
 }
 
-/** Mean over tasks of the routed quality (argmax over measured models) and the masked BCE, of predictions. */
-export function cvFigures(rows: OutcomeRow[], predictions: ArrayLike<number>[]): { routedQuality: number; loss: number } {
+/** Mean over tasks of the routed quality (argmax over measured models, ties to the smallest id) and the masked BCE, of predictions. */
+export function cvFigures(rows: OutcomeRow[], predictions: ArrayLike<number>[], modelIds: readonly string[]): { routedQuality: number; loss: number } {
   const byTask = new Map<string, [number, number]>();
   let loss = 0;
   let count = 0;
@@ -75,7 +102,7 @@ export function cvFigures(rows: OutcomeRow[], predictions: ArrayLike<number>[]):
       const q = Math.min(1 - 1e-7, Math.max(1e-7, p[m] ?? 0.5));
       loss -= y * Math.log(q) + (1 - y) * Math.log(1 - q);
       count++;
-      if (pick < 0 || q > (p[pick] ?? 0)) pick = m;
+      if (pick < 0 || beats(p[m] ?? 0.5, m, p[pick] ?? 0.5, pick, modelIds)) pick = m;
     }
     const [sum, n] = byTask.get(r.task) ?? [0, 0];
     byTask.set(r.task, [sum + (pick >= 0 ? (r.scores[pick] ?? 0) : 0), n + 1]);
@@ -108,8 +135,8 @@ export function fitRouter(
     let bestScore = -Infinity;
     for (const run of runs) {
       run.byEpoch.forEach((predictions, e) => {
-        const point: CvPoint = { beta: run.beta, epoch: e + 1, ...cvFigures(rows, predictions) };
-        if (o.selectBy === "budget") point.budgetQuality = budgetQuality(rows, predictions, o.budgetShare);
+        const point: CvPoint = { beta: run.beta, epoch: e + 1, ...cvFigures(rows, predictions, modelIds) };
+        if (o.selectBy === "budget") point.budgetQuality = budgetQuality(rows, predictions, o.budgetShare, modelIds);
         table.push(point);
         // Routed quality (or budget quality) first, loss as the tie-break (many settings route identically).
         const lead = o.selectBy === "budget" ? (point.budgetQuality ?? 0) : point.routedQuality;
@@ -129,11 +156,12 @@ export function fitRouter(
   let shift: FitResult["shift"] = null;
   const oof: Float32Array[] | null = outOfFold;
   if (o.shiftToBestSingle && oof) {
-    const best = argmax(modelMeans(rows, M).quality);
+    const best = bestModel(modelMeans(rows, M).quality, modelIds);
     const chosen = chooseShift(
       oof,
       rows.map((r) => r.scores),
       best,
+      modelIds,
     );
     applyShift(model, best, chosen.delta);
     shift = { model: modelIds[best] ?? String(best), ...chosen };

@@ -2,10 +2,10 @@ import { type OutcomeRow, type OutcomeSet, SkipLog } from "./outcome-set.ts";
 
 /**
  * Reads one model7 JSON file (RouterDC's split2_model7): an array of `{question, scores: {model: 0..1}}`.
- * The model set is fixed by `modelIds` (or by the first well-formed row); a row without a non-empty
+ * The model set is fixed by the first well-formed row; a row without a non-empty
  * question, or with a missing/non-numeric/out-of-range score for any model, is skipped and logged.
  */
-export function readModel7Json(text: string, source: string, task: string, modelIds?: string[]): OutcomeSet {
+export function readModel7Json(text: string, source: string, task: string): OutcomeSet {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -15,7 +15,7 @@ export function readModel7Json(text: string, source: string, task: string, model
   if (!Array.isArray(data)) throw new Error(`${source}: expected a JSON array of {question, scores}`);
   const skipped = new SkipLog();
   const rows: OutcomeRow[] = [];
-  let ids = modelIds;
+  let ids: string[] | undefined;
   data.forEach((item: unknown, n) => {
     const where = `${source}[${n}]`;
     if (typeof item !== "object" || item === null) return skipped.add("row is not an object", where);

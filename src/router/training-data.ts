@@ -1,5 +1,6 @@
 import { featurize, type SparseFeatures } from "./features.ts";
-import { type DatasetName, loadDataset, mergeSets } from "./outcome-files.ts";
+import { alignSameModels } from "./align-models.ts";
+import { loadDataset, mergeSets } from "./outcome-files.ts";
 import type { OutcomeRow, OutcomeSet } from "./outcome-set.ts";
 
 /** Public parameter counts of model7's models: the cost proxy for "cheapest" (the data has no cost column). */
@@ -15,7 +16,7 @@ export const MODEL7_PARAMS: Record<string, number> = {
 
 /** A dataset ready for training and evaluation: the train rows featurized, the test split per task. */
 export interface PreparedData {
-  dataset: DatasetName;
+  dataset: string;
   modelIds: string[];
   rows: OutcomeRow[];
   xs: SparseFeatures[];
@@ -23,9 +24,9 @@ export interface PreparedData {
   trainSet: OutcomeSet;
 }
 
-/** Loads a dataset's train and test files and featurizes the train rows; the test split stays untouched. */
-export async function prepareData(dataDir: string, dataset: DatasetName): Promise<PreparedData> {
+/** Loads a dataset's train and test files (test columns in the train order) and featurizes the train rows. */
+export async function prepareData(dataDir: string, dataset: string): Promise<PreparedData> {
   const trainSet = mergeSets(`${dataset}/train`, await loadDataset(dataDir, dataset, "train"));
-  const test = await loadDataset(dataDir, dataset, "test");
+  const test = (await loadDataset(dataDir, dataset, "test")).map((s) => alignSameModels(s, trainSet.modelIds, `${dataset}/test: '${s.name}'`));
   return { dataset, modelIds: trainSet.modelIds, rows: trainSet.rows, xs: trainSet.rows.map((r) => featurize(r.prompt)), test, trainSet };
 }

@@ -4,6 +4,7 @@ import { featurize } from "../../src/router/features.ts";
 import { initRouterModel, predictQualities } from "../../src/router/mf-model.ts";
 
 describe("shrinkage towards the best single model", () => {
+  const ids = ["a", "b"];
   // Model 0 is right on every row; the predictor slightly prefers model 1 on half of them.
   const scores = [
     [1, 0],
@@ -19,20 +20,20 @@ describe("shrinkage towards the best single model", () => {
   ];
 
   it("routes away from the best model only when another beats it by more than δ", () => {
-    expect(routedQualityWithShift(predicted, scores, 0, 0)).toBe(0.75);
-    expect(routedQualityWithShift(predicted, scores, 0, 0.5)).toBe(1);
+    expect(routedQualityWithShift(predicted, scores, 0, 0, ids)).toBe(0.75);
+    expect(routedQualityWithShift(predicted, scores, 0, 0.5, ids)).toBe(1);
   });
 
   it("picks the smallest δ with the best held-out quality", () => {
-    const shift = chooseShift(predicted, scores, 0);
+    const shift = chooseShift(predicted, scores, 0, ids);
     expect(shift.unshifted).toBe(0.75);
     expect(shift.quality).toBe(1);
     expect(shift.delta).toBeGreaterThan(0);
-    expect(routedQualityWithShift(predicted, scores, 0, shift.delta - 0.1)).toBeLessThan(1);
+    expect(routedQualityWithShift(predicted, scores, 0, shift.delta - 0.1, ids)).toBeLessThan(1);
   });
 
   it("keeps δ = 0 when the predictor is already right", () => {
-    expect(chooseShift(predicted, [[0, 1], [1, 0], [0, 1], [1, 0]], 0).delta).toBe(0);
+    expect(chooseShift(predicted, [[0, 1], [1, 0], [0, 1], [1, 0]], 0, ids).delta).toBe(0);
   });
 
   it("folds δ into the model's bias, so every predictor applies it", () => {

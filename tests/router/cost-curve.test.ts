@@ -40,7 +40,7 @@ describe("apgrAndCpt", () => {
 });
 
 describe("routing metrics", () => {
-  const rows = { scores: [[1, 0, 1], [0, 1, 0], [0.5, 0.2, 0.9]], costs: [[3, 1, 2], [3, 1, 2], [3, 1, 2]] };
+  const rows = { modelIds: ["a", "b", "c"], scores: [[1, 0, 1], [0, 1, 0], [0.5, 0.2, 0.9]], costs: [[3, 1, 2], [3, 1, 2], [3, 1, 2]] };
   it("measures quality, top-1, regret and cost of a choice", () => {
     const m = measureChoice(rows, [0, 0, 2]);
     expect(m.quality).toBeCloseTo((1 + 0 + 0.9) / 3, 9);
@@ -56,7 +56,7 @@ describe("routing metrics", () => {
   });
   it("moves to cheaper models as λ grows", () => {
     const predicted = [[0.9, 0.5, 0.8]];
-    expect(Array.from(chooseWithCost(predicted, [3, 1, 2], 0))).toEqual([0]);
-    expect(Array.from(chooseWithCost(predicted, [3, 1, 2], 10))).toEqual([1]);
+    expect(Array.from(chooseWithCost(predicted, [3, 1, 2], 0, rows.modelIds))).toEqual([0]);
+    expect(Array.from(chooseWithCost(predicted, [3, 1, 2], 10, rows.modelIds))).toEqual([1]);
   });
 });

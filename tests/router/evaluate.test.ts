@@ -20,7 +20,7 @@ describe("evaluateRouter", () => {
     validation,
     test: [{ name: "mixed", modelIds: models, rows: test.map((r) => ({ ...r, task: "mixed" })), skipped: new SkipLog() }],
     featurize,
-    predict: (x) => predictQualities(model, x),
+    predict: (prompt) => predictQualities(model, featurize(prompt)),
   });
   const byName = (prefix: string) => task?.methods.find((m) => m.method.startsWith(prefix))?.metrics;
 

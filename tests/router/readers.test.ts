@@ -91,3 +91,26 @@ describe("readOutcomeRecords", () => {
     expect(set.skipped.total).toBe(3);
   });
 });
+
+describe("readOutcomeRecords with cost", () => {
+  it("carries each record's cost into its row (the mean over repeats), in the model order of the scores", () => {
+    const lines = [
+      { prompt: "p1", model: "b", score: 1, cost: 0.004, task: "legal" },
+      { prompt: "p1", model: "a", score: 0, cost: 0.001, task: "legal" },
+      { prompt: "p1", model: "a", score: 1, cost: 0.003, task: "legal" },
+    ].map((r) => JSON.stringify(r));
+    const set = readOutcomeRecords(lines.join("\n"), "c.jsonl");
+    expect(set.skipped.total).toBe(0);
+    expect(set.modelIds).toEqual(["a", "b"]);
+    expect(set.rows[0]?.task).toBe("legal");
+    expect(Array.from(set.rows[0]?.scores ?? [])).toEqual([0.5, 1]);
+    expect(Array.from(set.rows[0]?.costs ?? []).map((c) => Number(c.toFixed(6)))).toEqual([0.002, 0.004]);
+  });
+
+  it("skips a negative cost, and refuses a file where only some records have a cost", () => {
+    const negative = readOutcomeRecords(JSON.stringify({ prompt: "p", model: "a", score: 1, cost: -1 }), "n.jsonl");
+    expect(negative.skipped.describe().join("\n")).toMatch(/cost: .*>=0/);
+    const mixed = [JSON.stringify({ prompt: "p", model: "a", score: 1, cost: 0.1 }), JSON.stringify({ prompt: "p", model: "b", score: 1 })].join("\n");
+    expect(() => readOutcomeRecords(mixed, "m.jsonl")).toThrow("m.jsonl: 1 of 2 records have a cost; give every record a cost, or none");
+  });
+});

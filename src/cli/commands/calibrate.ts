@@ -5,13 +5,13 @@
  */
 import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import cliProgress from "cli-progress";
 import { z } from "zod";
 import { DEFAULT_DATA_DIR, loadDataset } from "../../router/outcome-files.ts";
 import { type OutcomeRecord, readOutcomeRecords } from "../../router/read-records.ts";
 import { newVersion } from "../../router/router-artifact.ts";
-import { DEFAULT_FIT_OPTIONS } from "../../router/fit-router.ts";
 import { integerOption, parseCommandArgs } from "../command-args.ts";
+import { FIT_ARG_OPTIONS, FIT_USAGE, readFitArgs } from "../fit-args.ts";
+import { startProgress } from "../progress.ts";
 import { trainAndWrite } from "./router-train.ts";
 
 const root = join(import.meta.dirname, "../../..");
@@ -24,8 +24,8 @@ const usage = `usage: switchyard calibrate [options]
   --data <dir>          outcome data directory                              [${DEFAULT_DATA_DIR}]
   --sample <n>          prompts sampled when no --prompts                   [64]
   --out <dir>           records and router artifact                         [.router]
-  --epochs <n>          most epochs; the kept count is cross-validated      [${DEFAULT_FIT_OPTIONS.epochs}]
-  --no-train            only write the records`;
+  --no-train            only write the records
+${FIT_USAGE}`;
 
 const ModelListSchema = z.object({ data: z.array(z.object({ id: z.string() })) });
 const ScoreResponseSchema = z.object({ model: z.string(), mean_nll: z.number().nonnegative() });
@@ -64,14 +64,14 @@ export async function run(argv: string[]): Promise<void> {
       data: { type: "string", default: join(root, DEFAULT_DATA_DIR) },
       sample: { type: "string", default: "64" },
       out: { type: "string", default: join(root, ".router") },
-      epochs: { type: "string", default: String(DEFAULT_FIT_OPTIONS.epochs) },
       "no-train": { type: "boolean", default: false },
+      ...FIT_ARG_OPTIONS,
     },
   });
   if (!args) return;
   const { values } = args;
   const sample = integerOption("sample", values.sample, usage);
-  const epochs = integerOption("epochs", values.epochs, usage);
+  const settings = readFitArgs(values, usage);
   const tier = values.tier.replace(/\/$/, "");
   const models = values.models
     ? values.models.split(",").filter(Boolean)
@@ -84,8 +84,7 @@ export async function run(argv: string[]): Promise<void> {
   await mkdir(values.out, { recursive: true });
   const recordsFile = join(values.out, `calibration-${version}.jsonl`);
   await writeFile(recordsFile, "");
-  const bar = new cliProgress.SingleBar({ format: "score [{bar}] {value}/{total} {info}" }, cliProgress.Presets.shades_classic);
-  bar.start(prompts.length * models.length, 0, { info: "" });
+  const progress = startProgress("score", "prompt", prompts.length * models.length);
   let failures = 0;
   for (const model of models) {
     for (const prompt of prompts) {
@@ -93,17 +92,17 @@ export async function run(argv: string[]): Promise<void> {
         const r = ScoreResponseSchema.parse(await postJson(`${tier}/v1/score`, { model, text: prompt }));
         const record: OutcomeRecord = { prompt, model, loss: r.mean_nll, task: "calibration" };
         await appendFile(recordsFile, `${JSON.stringify(record)}\n`);
+        progress.tick(failures > 0 ? `${failures} failed` : model);
       } catch (err) {
         // A prompt too long for one model's context is a fact about that model, not a reason to stop.
         failures++;
-        bar.update({ info: `${failures} failed (last: ${(err as Error).message.slice(0, 80)})` });
+        progress.tick(`${failures} failed (last: ${(err as Error).message.slice(0, 80)})`);
       }
-      bar.increment();
     }
   }
-  bar.stop();
+  progress.stop();
   console.log(`wrote ${recordsFile} (${prompts.length} prompts × ${models.length} models, ${failures} failed)`);
   if (values["no-train"]) return;
   const set = readOutcomeRecords(await readFile(recordsFile, "utf8"), recordsFile);
-  await trainAndWrite(recordsFile, set, { epochs }, values.out, version);
+  await trainAndWrite(recordsFile, set, settings, values.out, version);
 }

@@ -1,55 +1,48 @@
 /**
- * `switchyard router train`: trains the learned router on outcome data — a shared dataset (RouterBench
- * or model7, train split) or the project's own records (JSON Lines from `switchyard calibrate` or exported
- * feedback) — and writes <out>/<version>.onnx with its <version>.json sidecar for `router publish`.
+ * `switchyard router train`: trains the learned router on outcome data — a dataset folder's train split
+ * (RouterBench, model7 or one's own) or the project's own records (JSON Lines from `switchyard calibrate`,
+ * exported feedback or any file of that shape) — and writes <out>/<version>.onnx with its <version>.json
+ * sidecar for `router publish` and `router eval --artifact`.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import cliProgress from "cli-progress";
-import { integerOption, parseCommandArgs, usageError } from "../command-args.ts";
+import { parseCommandArgs } from "../command-args.ts";
+import { FIT_ARG_OPTIONS, FIT_USAGE, readFitArgs } from "../fit-args.ts";
+import { startProgress } from "../progress.ts";
 import { featurize } from "../../router/features.ts";
-import { DEFAULT_FIT_OPTIONS, fitEpochCount, fitRouter } from "../../router/fit-router.ts";
+import { fitEpochCount, fitOptionsFor, fitRouter, type FitSettings } from "../../router/fit-router.ts";
 import { DEFAULT_DATA_DIR, loadDataset, mergeSets } from "../../router/outcome-files.ts";
 import type { OutcomeSet } from "../../router/outcome-set.ts";
 import { readOutcomeRecords } from "../../router/read-records.ts";
 import { newVersion, writeArtifact } from "../../router/router-artifact.ts";
-import { DEFAULT_TRAIN_OPTIONS } from "../../router/train.ts";
 
 const root = join(import.meta.dirname, "../../..");
 
 const usage = `usage: switchyard router train [options]
-  --dataset <name>      routerbench | model7 (train split of the shared data)   [model7]
+  --dataset <name>      a folder of --data: its <task>_train files (model7, routerbench, …) [model7]
   --records <file>      train on outcome records (JSON Lines) instead of a dataset
   --data <dir>          outcome data directory                                   [${DEFAULT_DATA_DIR}]
   --out <dir>           where <version>.onnx and <version>.json go               [.router]
   --version <id>        version id                                               [router-<UTC time>]
-  --epochs <n>          most epochs; the kept count is cross-validated           [${DEFAULT_FIT_OPTIONS.epochs}]
-  --hidden <n> [${DEFAULT_TRAIN_OPTIONS.hidden}]   --embed <n> [${DEFAULT_TRAIN_OPTIONS.embed}]   --seed <n> [${DEFAULT_TRAIN_OPTIONS.seed}]`;
+${FIT_USAGE}`;
 
-/** Fits (cross-validated choices, then a refit on every row) with a progress bar; shared with `switchyard calibrate`. */
-export async function trainAndWrite(
-  name: string,
-  set: OutcomeSet,
-  options: { epochs?: number; hidden?: number; embed?: number; seed?: number },
-  out: string,
-  version: string,
-): Promise<{ onnx: string; bytes: number }> {
+/** Fits (cross-validated choices, then a refit on every row) with progress; shared with `switchyard calibrate`. */
+export async function trainAndWrite(name: string, set: OutcomeSet, settings: FitSettings, out: string, version: string): Promise<{ onnx: string; bytes: number }> {
   for (const line of set.skipped.describe()) console.warn(`skipped: ${line}`);
   if (set.rows.length < 4) throw new Error(`${name}: ${set.rows.length} usable rows; need at least 4 to train`);
-  const withCost = set.rows.every((r) => r.costs);
-  const { epochs = DEFAULT_FIT_OPTIONS.epochs, ...train } = options;
-  // As in `router eval`: β, the epoch count and (without cost data) the shrinkage δ are cross-validated.
-  const fitOptions = { epochs, selectBy: withCost ? "budget" : "routed-quality", shiftToBestSingle: !withCost, train } as const;
-  const bar = new cliProgress.SingleBar({ format: `train ${name} [{bar}] epoch {value}/{total} {info}` }, cliProgress.Presets.shades_classic);
-  bar.start(fitEpochCount(set.rows.length, fitOptions), 0, { info: "" });
+  const fitOptions = fitOptionsFor(set.rows, settings);
+  console.warn(`choosing by out-of-fold ${fitOptions.selectBy === "budget" ? "quality within 30% of each task's best single model's cost" : "routed quality"}`);
+  const progress = startProgress(`train ${name}`, "epoch", fitEpochCount(set.rows.length, fitOptions));
   const xs = set.rows.map((r) => featurize(r.prompt));
-  const fit = fitRouter(set.rows, xs, set.modelIds, fitOptions, (info) => bar.increment(1, { info }));
-  bar.stop();
+  const fit = fitRouter(set.rows, xs, set.modelIds, fitOptions, (info) => progress.tick(info));
+  progress.stop();
   const chosen = fit.chosen;
   const metrics = {
     source: name,
     trainRows: set.rows.length,
     skippedRows: set.skipped.total,
+    settings,
+    selectBy: fitOptions.selectBy,
     shrinkage: fit.beta,
     epochs: fit.epochs,
     crossValidation: chosen,
@@ -70,28 +63,19 @@ export async function run(argv: string[]): Promise<void> {
       data: { type: "string", default: join(root, DEFAULT_DATA_DIR) },
       out: { type: "string", default: join(root, ".router") },
       version: { type: "string", default: newVersion() },
-      epochs: { type: "string", default: String(DEFAULT_FIT_OPTIONS.epochs) },
-      hidden: { type: "string", default: String(DEFAULT_TRAIN_OPTIONS.hidden) },
-      embed: { type: "string", default: String(DEFAULT_TRAIN_OPTIONS.embed) },
-      seed: { type: "string", default: String(DEFAULT_TRAIN_OPTIONS.seed) },
+      ...FIT_ARG_OPTIONS,
     },
   })?.values;
   if (!values) return;
-  const options = {
-    epochs: integerOption("epochs", values.epochs, usage),
-    hidden: integerOption("hidden", values.hidden, usage),
-    embed: integerOption("embed", values.embed, usage),
-    seed: integerOption("seed", values.seed, usage, { min: 0 }),
-  };
+  const settings = readFitArgs(values, usage);
   let set: OutcomeSet;
   let name: string;
   if (values.records) {
     name = values.records;
     set = readOutcomeRecords(await readFile(values.records, "utf8"), values.records);
   } else {
-    if (values.dataset !== "model7" && values.dataset !== "routerbench") throw usageError(`unknown dataset '${values.dataset}'`, usage);
     name = values.dataset;
     set = mergeSets(`${values.dataset}/train`, await loadDataset(values.data, values.dataset, "train"));
   }
-  await trainAndWrite(name, set, options, values.out, values.version);
+  await trainAndWrite(name, set, settings, values.out, values.version);
 }
