@@ -14,6 +14,7 @@ describe("the test Worker's bindings", () => {
       "ENVIRONMENT",
       "KEY_LIMITER",
       "LOG_LEVEL",
+      "SAVINGS_BASELINE_MODEL",
       "STORE_PROMPTS",
       "TEST_MIGRATIONS",
       "UPSTREAMS",
