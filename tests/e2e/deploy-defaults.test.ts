@@ -24,7 +24,7 @@ it("deploys with ENVIRONMENT=production, CORS closed and STORE_PROMPTS off by de
     const vars = Object.fromEntries(
       [...run.stdout.matchAll(/env\.([A-Z_]+) \("([^"]*)"\)\s+Environment Variable/g)].map((m) => [m[1], m[2]]),
     );
-    expect(vars).toEqual({ ENVIRONMENT: "production", CORS_ORIGINS: "", STORE_PROMPTS: "false" });
+    expect(vars).toEqual({ ENVIRONMENT: "production", CORS_ORIGINS: "", STORE_PROMPTS: "false", SAVINGS_BASELINE_MODEL: "", LOG_LEVEL: "info" });
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
