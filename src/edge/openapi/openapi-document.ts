@@ -87,10 +87,12 @@ function operation(op: Operation): Json {
   };
 }
 
+// Built once per isolate: the schemas do not change while it runs, and the conversion walks all of them.
+let built: { paths: Record<string, Json>; components: Json } | null = null;
+
 /** The whole document; `serverUrl` is the origin the edge was reached at. */
 export function openApiDocument(serverUrl: string): Json {
-  const paths: Record<string, Json> = {};
-  for (const op of OPERATIONS) (paths[openApiPath(op.path)] ??= {})[op.method] = operation(op);
+  built ??= { paths: pathsOf(), components: components() };
   return {
     openapi: "3.1.0",
     info: {
@@ -100,7 +102,12 @@ export function openApiDocument(serverUrl: string): Json {
     },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     servers: [{ url: serverUrl }],
-    paths,
-    components: components(),
+    ...built,
   };
+}
+
+function pathsOf(): Record<string, Json> {
+  const paths: Record<string, Json> = {};
+  for (const op of OPERATIONS) (paths[openApiPath(op.path)] ??= {})[op.method] = operation(op);
+  return paths;
 }
