@@ -95,9 +95,13 @@ export async function inspectIsolate(port: number, target: string, wake?: () => 
     },
     async collectGarbage() {
       if (!wake) throw new Error(`inspector ${target}: a collection needs a wake request`);
-      const collected = send("HeapProfiler.collectGarbage");
-      await wake();
-      await collected;
+      let done = false;
+      const collected = send("HeapProfiler.collectGarbage").then(() => (done = true));
+      // The command may reach the isolate after a wake request has come and gone: wake it until it answers.
+      while (!done) {
+        await wake();
+        await Promise.race([collected, new Promise((resolve) => setTimeout(resolve, 250))]);
+      }
     },
     close: () => ws.close(),
   };
