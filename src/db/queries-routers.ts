@@ -90,8 +90,15 @@ export async function loadRouterGraph(db: Database, version: string): Promise<Ro
  */
 export async function upsertRouter(db: Database, r: NewRouter): Promise<void> {
   const values = { ...r, modelIds: JSON.stringify(r.modelIds), metrics: JSON.stringify(r.metrics), onnx: toBuffer(r.onnx) };
-  // Storing without activating leaves an existing row's active flag as it was.
-  const { version: _v, active: _a, ...kept } = values;
+  // The update takes the row being inserted (excluded.*), so the blob is bound once: the D1 binding copies each
+  // bound blob into a JS array of numbers, ~40 MB of garbage per MB of graph. Storing without activating
+  // leaves an existing row's active flag as it was.
+  const kept = {
+    createdAt: sql`excluded.created_at`,
+    modelIds: sql`excluded.model_ids`,
+    metrics: sql`excluded.metrics`,
+    onnx: sql`excluded.onnx`,
+  };
   const set = r.active ? { ...kept, active: true } : kept;
   const upsert = db.insert(routerVersions).values(values).onConflictDoUpdate({ target: routerVersions.version, set });
   if (!r.active) {

@@ -111,6 +111,19 @@ describe("the learned router in the request path", () => {
     expect((await route(key, "zebra")).router_version).toBe("zq-1");
   });
 
+  it("replaces a version published again: its graph, model ids and metrics, keeping its active flag when active is false", async () => {
+    await seedLibrary();
+    expect((await publish("zq-1")).status).toBe(201);
+    // The same weights exported under another name: other bytes, still a graph that runs.
+    const { model } = trainRouter(examples(), MODELS, { hidden: 16, embed: 8, epochs: 1, lr: 1e-2, dropout: 0, weightDecay: 0 });
+    const second = exportOnnx(model, "zq-1-retrained");
+    const again = await publish("zq-1", { model_ids: [...MODELS].reverse(), metrics: { note: "second" }, onnx_base64: Buffer.from(second).toString("base64"), active: false });
+    expect(again.status).toBe(200);
+    expect(again.json()).toMatchObject({ version: "zq-1", active: true, modelIds: [...MODELS].reverse(), metrics: { note: "second" } });
+    const row = await env.DB.prepare("SELECT hex(onnx) AS onnx FROM router_versions WHERE version = 'zq-1'").first<{ onnx: string }>();
+    expect(row?.onnx).toBe(Buffer.from(second).toString("hex").toUpperCase());
+  });
+
   it("stores without activating when active is false, and routes by the prior until activated", async () => {
     const key = await seedLibrary();
     expect((await publish("zq-3", { active: false })).json()).toMatchObject({ active: false });
