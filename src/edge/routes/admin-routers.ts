@@ -45,9 +45,10 @@ export function adminRouterRoutes(): Hono<AppEnv> {
     const body = await parseJsonBody(c, PublishRouterSchema);
     const onnx = decodeGraph(body.onnx_base64);
     // Run it once here, so a graph that cannot serve is refused at publish time, not found out per isolate.
-    await checkedPredictor({ version, modelIds: body.model_ids, onnx }).catch((err: unknown) => {
+    const checked = await checkedPredictor({ version, modelIds: body.model_ids, onnx }).catch((err: unknown) => {
       throw new EdgeError("invalid_request", `the ONNX graph does not run as a router for model_ids: ${err instanceof Error ? err.message : String(err)}`, "onnx_base64");
     });
+    await checked.release();
     const database = db(c);
     const existed = (await getRouter(database, version)) !== null;
     await upsertRouter(database, {
