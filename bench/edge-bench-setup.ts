@@ -1,11 +1,15 @@
 /**
  * What every workerd edge bench does before it measures (edge-load, edge-soak, edge-memory): seed the bench
- * library through the admin API, make a key, and publish a learned router of the default size.
+ * library through the admin API, make a key, and publish a learned router of the default size (through the
+ * admin API, or as rows written straight to D1).
  */
 import { benchLibrary } from "../tests/e2e/support/bench-library.ts";
 import type { EdgeProcess } from "../tests/e2e/support/edge-process.ts";
+import type { WorkerdEdge } from "../tests/e2e/support/workerd-edge.ts";
+import { FEATURE_VERSION } from "../src/router/features.ts";
 import { initRouterModel } from "../src/router/mf-model.ts";
 import { exportOnnx } from "../src/router/onnx-export.ts";
+import { publishStatements } from "../src/router/publish-sql.ts";
 import { DEFAULT_TRAIN_OPTIONS } from "../src/router/train.ts";
 
 /**
@@ -38,4 +42,15 @@ export function benchRouter(version: string): { modelIds: string[]; onnx: Uint8A
 export async function publishBenchRouter(edge: EdgeProcess, version: string, active = true): Promise<void> {
   const { modelIds, onnx } = benchRouter(version);
   await edge.admin("PUT", `/routers/${version}`, { model_ids: modelIds, onnx_base64: Buffer.from(onnx).toString("base64"), active });
+}
+
+/**
+ * Writes `benchRouter(version)` straight into the edge's D1 and activates it, as `wrangler d1 execute` of
+ * `router publish`'s SQL would: no request reaches the Worker, so nothing of the publish stays in its isolate.
+ * Each isolate then loads it on its first routed request after at most 5 s (src/edge/predictor.ts).
+ */
+export async function writeBenchRouter(edge: WorkerdEdge, version: string): Promise<void> {
+  const { modelIds, onnx } = benchRouter(version);
+  const meta = { version, createdAt: Date.now(), featureVersion: FEATURE_VERSION, modelIds, metrics: {} };
+  for (const statement of publishStatements(meta, onnx, true)) await edge.sql(statement);
 }

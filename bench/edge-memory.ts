@@ -8,23 +8,23 @@
  *   router serving     after --n more requests, each one predicted by the router;
  *   idle again         --idle-s later;
  *   admin publish      after PUT /admin/routers of a second, inactive version (decoded and run once in the
- *                      isolate, stored in D1).
+ *                      isolate, stored in D1);
+ *   publishes          after --publishes more, each activated and then loaded by one routed request (what
+ *                      a session left unreleased would pile up in the isolate's wasm memory).
  * Per stage: workerd's RSS and, through the V8 inspector, the Worker isolate's JS heap (after a full GC) and
  * wasm memory (what the 128 MB isolate limit is about) and the other isolates' heaps as they are (local D1 and
  * Miniflare's own Workers: not in a deployed Worker). For the load and the publish, also the peaks seen
  * meanwhile (RSS every 50 ms, the isolate's heap without GC every 100 ms). Requests go in bursts of 20. A
  * benchmark: it asserts nothing.
  *
- *   npx tsx --experimental-websocket bench/edge-memory.ts [--n 200] [--idle-s 10] [--write docs/benchmarks.md]
+ *   npx tsx --experimental-websocket bench/edge-memory.ts [--n 200] [--idle-s 10] [--publishes 10] [--write docs/benchmarks.md]
  */
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { freePort } from "../tests/e2e/support/edge-process.ts";
 import { startTestUpstream } from "../tests/e2e/support/openai-upstream.ts";
 import { startWorkerdEdge } from "../tests/e2e/support/workerd-edge.ts";
-import { FEATURE_VERSION } from "../src/router/features.ts";
-import { publishStatements } from "../src/router/publish-sql.ts";
-import { benchRouter, createKey, publishBenchRouter, seedBenchLibrary } from "./edge-bench-setup.ts";
+import { benchRouter, createKey, publishBenchRouter, seedBenchLibrary, writeBenchRouter } from "./edge-bench-setup.ts";
 import { inspectIsolate, inspectorTargets, type HeapUsage, type IsolateInspector } from "./isolate-inspector.ts";
 import { writeSection } from "./markdown-section.ts";
 import { descendantRss, samplePeakRss } from "./process-memory.ts";
@@ -34,11 +34,13 @@ const { values } = parseArgs({
   options: {
     n: { type: "string", default: "200" },
     "idle-s": { type: "string", default: "10" },
+    publishes: { type: "string", default: "10" },
     write: { type: "string" },
   },
 });
 const N = Number(values.n);
 const IDLE_MS = Number(values["idle-s"]) * 1000;
+const PUBLISHES = Number(values.publishes);
 const BURST = 20;
 const MB = 1024 * 1024;
 const WORKER = "core:user:";
@@ -90,9 +92,8 @@ try {
   await sleep(IDLE_MS);
   stages.push(await stage("idle, no router (card priors)", null));
 
-  const meta = { version: VERSION, createdAt: Date.now(), featureVersion: FEATURE_VERSION, modelIds: router.modelIds, metrics: {} };
-  for (const statement of publishStatements(meta, router.onnx, true)) await edge.sql(statement);
-  // The isolate trusts its idea of the active version for 5 s (src/edge/predictor.ts).
+  await writeBenchRouter(edge, VERSION);
+  // Past the 5 s an isolate trusts its idea of the active version.
   await sleep(6_000);
   stages.push(await stage("router loaded (first routed request: graph read, ORT session created and run)", await peakDuring(() => send(1))));
   await send(N - 1);
@@ -101,6 +102,13 @@ try {
   stages.push(await stage(`idle again (${IDLE_MS / 1000} s later)`, null));
   byRouter = await decisionsByRouter(key);
   stages.push(await stage("after PUT /admin/routers of a second version (inactive)", await peakDuring(() => publishBenchRouter(edge, `${VERSION}-2`, false))));
+  const republish = async (): Promise<void> => {
+    for (let v = 0; v < PUBLISHES; v++) {
+      await publishBenchRouter(edge, `${VERSION}-${v + 3}`);
+      await send(1);
+    }
+  };
+  stages.push(await stage(`after ${PUBLISHES} more publishes, each activated and loaded by a request`, await peakDuring(republish)));
 } finally {
   for (const i of inspectors.values()) i.close();
   await edge.stop();
@@ -108,7 +116,7 @@ try {
 }
 
 const report = table();
-const command = `npx tsx --experimental-websocket bench/edge-memory.ts --n ${N} --idle-s ${IDLE_MS / 1000}`;
+const command = `npx tsx --experimental-websocket bench/edge-memory.ts --n ${N} --idle-s ${IDLE_MS / 1000} --publishes ${PUBLISHES}`;
 console.log(`\n${report}\n\nCommand: ${command}`);
 if (values.write) {
   const cpu = `${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores)`;
@@ -199,8 +207,8 @@ function table(): string {
   const isolatePeak = Math.max(...stages.map((s) => Math.max(s.heap.total, s.peak?.heapTotal ?? 0) + s.wasm));
   lines.push(
     "",
-    `Router graph ${mb(router.onnx.byteLength)} MB of ONNX (4121→64→32, ${router.modelIds.length} models). ${clean} of ${2 * N} requests got a ` +
-      `clean stream; ${byRouter} of the last 100 decisions were made by the router. Loading it added ` +
+    `Router graph ${mb(router.onnx.byteLength)} MB of ONNX (4121→64→32, ${router.modelIds.length} models). ${clean} of ${2 * N + PUBLISHES} requests got a ` +
+      `clean stream; ${byRouter} of the last 100 decisions before the publishes were made by the router. Loading it added ` +
       `${mb((loaded?.rss ?? 0) - (idle?.rss ?? 0))} MB of workerd RSS (${mb((serving?.rss ?? 0) - (idle?.rss ?? 0))} MB once serving) and ` +
       `${mb((loaded?.heap.total ?? 0) + (loaded?.wasm ?? 0) - (idle?.heap.total ?? 0) - (idle?.wasm ?? 0))} MB to the isolate's heap total + wasm; ` +
       `the isolate's heap total + wasm peaked at ${mb(isolatePeak)} MB of the 128 MB limit.`,
