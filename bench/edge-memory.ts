@@ -13,8 +13,9 @@
  *                      a session left unreleased would pile up in the isolate's wasm memory).
  * Per stage: workerd's RSS and, through the V8 inspector, the Worker isolate's JS heap (after a full GC) and
  * wasm memory (what the 128 MB isolate limit is about) and the other isolates' heaps as they are (local D1 and
- * Miniflare's own Workers: not in a deployed Worker). For the load and the publish, also the peaks seen
- * meanwhile (RSS every 50 ms, the isolate's heap without GC every 100 ms). Requests go in bursts of 20. A
+ * Miniflare's own Workers: not in a deployed Worker). For the load and the publishes, also what the isolate
+ * allocated meanwhile (V8's sampling heap profiler, garbage included) and the peaks seen (RSS every 50 ms, the
+ * isolate's heap without GC every 100 ms: a busy isolate answers few reads). Requests go in bursts of 20. A
  * benchmark: it asserts nothing.
  *
  *   npx tsx --experimental-websocket bench/edge-memory.ts [--n 200] [--idle-s 10] [--publishes 10] [--write docs/benchmarks.md]
@@ -58,6 +59,8 @@ interface Stage {
 }
 
 interface Peak {
+  /** bytes the isolate allocated meanwhile, garbage included */
+  allocated: number;
   rss: number;
   heapTotal: number;
   /** how many heap reads got an answer meanwhile (a busy isolate answers none) */
@@ -137,6 +140,10 @@ if (values.write) {
       "edge Worker's V8 isolate read through the inspector after a full GC (JS heap used / total, and the byte length",
       "of its live `WebAssembly.Memory`, ORT's wasm heap); *other isolates* is the heap used by workerd's other",
       "isolates (local D1's SQLite object, Miniflare's own Workers; no GC forced), which a deployed Worker does not carry.",
+      "The router is first written to D1 as rows (`router publish`'s SQL) and loaded by the isolate's next routed request;",
+      "the publishes go through `PUT /admin/routers`. *Meanwhile*: what the isolate allocated during that step, garbage",
+      "included (V8's sampling heap profiler), the peak RSS (every 50 ms) and the largest heap total read (every 100 ms",
+      "and once right after; a busy isolate answers few reads, so the true peak may be higher).",
       "",
       report,
     ].join("\n"),
@@ -159,7 +166,7 @@ async function stage(name: string, peak: Peak | null): Promise<Stage> {
 async function peakDuring(step: () => Promise<unknown>): Promise<Peak> {
   const worker = workerInspector();
   const rss = samplePeakRss("workerd");
-  const peak = { rss: 0, heapTotal: 0, reads: 0 };
+  const peak = { allocated: 0, rss: 0, heapTotal: 0, reads: 0 };
   let running = true;
   const poll = (async () => {
     while (running) {
@@ -169,7 +176,7 @@ async function peakDuring(step: () => Promise<unknown>): Promise<Peak> {
     }
   })();
   try {
-    await step();
+    peak.allocated = await worker.allocatedDuring(step);
   } finally {
     running = false;
     await poll;
@@ -196,11 +203,11 @@ async function decisionsByRouter(key: string): Promise<number> {
 
 function table(): string {
   const lines = [
-    "| stage | workerd RSS | isolate JS heap used / total | isolate wasm memory | isolate heap total + wasm | other isolates' heap | meanwhile: peak RSS, peak isolate heap total |",
+    "| stage | workerd RSS | isolate JS heap used / total | isolate wasm memory | isolate heap total + wasm | other isolates' heap | meanwhile: isolate allocated, peak RSS, peak isolate heap total |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const s of stages) {
-    const peak = s.peak ? `${mb(s.peak.rss)} MB, ${mb(s.peak.heapTotal)} MB (${s.peak.reads} reads)` : "–";
+    const peak = s.peak ? `${mb(s.peak.allocated)} MB, ${mb(s.peak.rss)} MB, ${mb(s.peak.heapTotal)} MB (${s.peak.reads} reads)` : "–";
     lines.push(`| ${s.name} | ${mb(s.rss)} MB | ${mb(s.heap.used)} / ${mb(s.heap.total)} MB | ${mb(s.wasm)} MB | ${mb(s.heap.total + s.wasm)} MB | ${mb(s.others)} MB | ${peak} |`);
   }
   const [idle, loaded, serving] = stages;
