@@ -11,8 +11,6 @@
 export interface HeapUsage {
   used: number;
   total: number;
-  /** ArrayBuffer backing stores V8 counts for the heap (a wasm memory is not among them) */
-  backingStorage: number;
 }
 
 /** An inspector session on one isolate. */
@@ -84,8 +82,8 @@ export async function inspectIsolate(port: number, target: string, wake?: () => 
   const group = "bench-memory";
   return {
     async heap() {
-      const h = (await send("Runtime.getHeapUsage")).result as { usedSize: number; totalSize: number; backingStorageSize?: number };
-      return { used: h.usedSize, total: h.totalSize, backingStorage: h.backingStorageSize ?? 0 };
+      const h = (await send("Runtime.getHeapUsage")).result as { usedSize: number; totalSize: number };
+      return { used: h.usedSize, total: h.totalSize };
     },
     async wasmMemory() {
       const proto = await send("Runtime.evaluate", { expression: "WebAssembly.Memory.prototype", contextId: context, objectGroup: group });
