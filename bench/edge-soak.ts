@@ -3,14 +3,18 @@
  * the `wrangler deploy` bundle, local D1, decision rows on), with a learned router published and active (so
  * onnxruntime-web is loaded and predicts every request), proxying to one loopback upstream.
  *
- *   npx tsx --experimental-websocket bench/edge-soak.ts [--rate 20] [--minutes 10] [--sample-s 5] [--write docs/benchmarks.md]
+ *   npx tsx --experimental-websocket bench/edge-soak.ts [--rate 20] [--minutes 10] [--sample-s 5] [--decision-log off] [--write docs/benchmarks.md]
+ *
+ * --decision-log off runs the same without decision rows (DECISION_LOG=off), a control for what local D1's
+ * growing database adds to workerd's memory; it writes its own section.
  *
  * Streaming chat requests go out open-loop at --rate per second (each at its own slot, whatever the earlier
  * ones are doing), each aborted after 30 s. A client error is any answer other than a 200 SSE stream that ends
- * in `[DONE]` with no error event. workerd's RSS is sampled every --sample-s seconds, the Worker isolate's JS
- * heap and wasm memory once a minute (V8 inspector, no GC forced). Reported per minute of sending: requests,
- * client errors, p50/p99 time to the last byte, RSS; then RSS at the start and the end, and the least-squares
- * slope of RSS over the second half in MB/min: memory is called flat when the slope is within ±1 MB/min.
+ * in `[DONE]` with no error event. workerd's RSS is sampled every --sample-s seconds; once a minute, also its
+ * split by mapping kind (code, data, file) and, through the V8 inspector (no GC forced), the Worker isolate's
+ * JS heap and wasm memory and the other isolates' heaps. Reported per minute of sending: requests, client
+ * errors, p50/p99 time to the last byte, RSS; then RSS at the start and the end, and the least-squares slope of
+ * RSS over the second half in MB/min: memory is called flat when the slope is within ±1 MB/min.
  * Bounded: --minutes of sending plus at most 30 s for the last answers. A benchmark: it asserts nothing.
  */
 import { cpus, loadavg } from "node:os";
@@ -19,9 +23,9 @@ import { freePort } from "../tests/e2e/support/edge-process.ts";
 import { startTestUpstream } from "../tests/e2e/support/openai-upstream.ts";
 import { startWorkerdEdge } from "../tests/e2e/support/workerd-edge.ts";
 import { createKey, seedBenchLibrary, writeBenchRouter } from "./edge-bench-setup.ts";
-import { inspectIsolate } from "./isolate-inspector.ts";
+import { inspectIsolate, inspectorTargets, type IsolateInspector } from "./isolate-inspector.ts";
 import { writeSection } from "./markdown-section.ts";
-import { descendantRss } from "./process-memory.ts";
+import { descendantRss, descendantRssParts, type RssParts } from "./process-memory.ts";
 import { chatBody, percentile, streamChat, type Outcome } from "./streamed-chat.ts";
 
 const { values } = parseArgs({
@@ -29,14 +33,17 @@ const { values } = parseArgs({
     rate: { type: "string", default: "20" },
     minutes: { type: "string", default: "10" },
     "sample-s": { type: "string", default: "5" },
+    "decision-log": { type: "string", default: "on" },
     write: { type: "string" },
   },
 });
 const RATE = Number(values.rate);
 const MINUTES = Number(values.minutes);
 const SAMPLE_MS = Number(values["sample-s"]) * 1000;
+const DECISIONS_OFF = values["decision-log"] === "off";
 const MB = 1024 * 1024;
 const VERSION = "bench-soak";
+const WORKER = "core:user:";
 /** |slope| below this many MB/min over the second half reads as flat */
 const FLAT_MB_PER_MIN = 1;
 
@@ -56,16 +63,20 @@ interface Minute {
   heapUsed: number;
   heapTotal: number;
   wasm: number;
+  /** heap total summed over workerd's other isolates (local D1, Miniflare's own Workers) */
+  others: number;
+  rss: RssParts;
 }
 
 const upstream = await startTestUpstream({ name: "healthy", streamChunks: 8 });
 const inspectorPort = await freePort();
 // LOG_LEVEL warn: no request line per request, whose 12,000 lines would cost the 2-core client more than the Worker.
-const edge = await startWorkerdEdge({ LOG_LEVEL: "warn" }, inspectorPort);
+const edge = await startWorkerdEdge({ LOG_LEVEL: "warn", ...(DECISIONS_OFF ? { DECISION_LOG: "off" } : {}) }, inspectorPort);
 const sent: Sent[] = [];
 const samples: Sample[] = [];
 const minutes: Minute[] = [];
 let startRss = 0;
+let startParts: RssParts = { code: 0, data: 0, file: 0 };
 let endRss = 0;
 let byRouter = 0;
 const load: number[] = [];
@@ -80,8 +91,11 @@ try {
   await writeBenchRouter(edge, VERSION);
   await new Promise((resolve) => setTimeout(resolve, 6_000));
   await Promise.all(Array.from({ length: 20 }, send));
-  const isolate = await inspectIsolate(inspectorPort, "core:user:");
+  const isolate = await inspectIsolate(inspectorPort, WORKER);
+  const others: IsolateInspector[] = [];
+  for (const target of await inspectorTargets(inspectorPort)) if (target !== WORKER) others.push(await inspectIsolate(inspectorPort, target));
   startRss = descendantRss("workerd");
+  startParts = descendantRssParts("workerd");
 
   const t0 = performance.now();
   const minutesSince = () => (performance.now() - t0) / 60_000;
@@ -93,7 +107,10 @@ try {
   }, SAMPLE_MS);
   const readMinute = async (): Promise<void> => {
     const heap = await isolate.heap();
-    minutes.push({ heapUsed: heap.used, heapTotal: heap.total, wasm: await isolate.wasmMemory() });
+    const wasm = await isolate.wasmMemory();
+    let othersTotal = 0;
+    for (const o of others) othersTotal += (await o.heap()).total;
+    minutes.push({ heapUsed: heap.used, heapTotal: heap.total, wasm, others: othersTotal, rss: descendantRssParts("workerd") });
     load.push(loadavg()[0] ?? 0);
     console.error(`minute ${minutes.length}/${MINUTES}: ${sent.length} answered, RSS ${mb(descendantRss("workerd"))} MB`);
   };
@@ -117,25 +134,28 @@ try {
   endRss = descendantRss("workerd");
   samples.push({ at: minutesSince(), rss: endRss });
   isolate.close();
-  byRouter = await decisionsByRouter(key);
+  for (const o of others) o.close();
+  if (!DECISIONS_OFF) byRouter = await decisionsByRouter(key);
 } finally {
   await edge.stop();
   await upstream.close();
 }
 
 const report = table();
-const command = `npx tsx --experimental-websocket bench/edge-soak.ts --rate ${RATE} --minutes ${MINUTES} --sample-s ${SAMPLE_MS / 1000}`;
+const command =
+  `npx tsx --experimental-websocket bench/edge-soak.ts --rate ${RATE} --minutes ${MINUTES} --sample-s ${SAMPLE_MS / 1000}` +
+  (DECISIONS_OFF ? " --decision-log off" : "");
 console.log(`\n${report}\n\nCommand: ${command}`);
 if (values.write) {
   const cpu = `${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores)`;
   writeSection(
     values.write,
-    "edge-soak",
+    DECISIONS_OFF ? "edge-soak-decision-log-off" : "edge-soak",
     [
-      "## Edge soak",
+      DECISIONS_OFF ? "### The same soak without decision rows" : "## Edge soak",
       "",
       `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${cpu}, Node ${process.versions.node}: the edge Worker in`,
-      "workerd as Miniflare runs it (the `wrangler deploy` bundle, local D1, decision rows on, LOG_LEVEL warn), a learned",
+      `workerd as Miniflare runs it (the \`wrangler deploy\` bundle, local D1, decision rows ${DECISIONS_OFF ? "off" : "on"}, LOG_LEVEL warn), a learned`,
       "router of the default size published and active (onnxruntime-web predicts every request), one loopback upstream.",
       "",
       "```sh",
@@ -145,9 +165,12 @@ if (values.write) {
       `Streaming chat requests sent open-loop at ${RATE}/s for ${MINUTES} minutes, each at its own slot whatever the earlier`,
       "ones are doing. A client error is any answer other than a 200 SSE stream that ends in `[DONE]` with no error",
       "event. Latency is time to the last byte, bucketed by the minute the request was sent. RSS is workerd's whole",
-      `process, sampled every ${SAMPLE_MS / 1000} s; the isolate column is the edge Worker's JS heap (used / total) and wasm memory`,
-      "(V8 inspector, no GC forced), read at each minute's end. The router is written to D1 as rows before the run",
-      "(`router publish`'s SQL) and loaded by the warm-up requests.",
+      `process, sampled every ${SAMPLE_MS / 1000} s, and split at each minute's end by mapping (/proc smaps): *code* is anonymous`,
+      "executable memory (JIT code, compiled wasm), *data* the other anonymous memory (JS heaps, wasm memory, malloc),",
+      "*file* the mapped binary and files. The isolate columns are the edge Worker's JS heap (used / total) and wasm",
+      "memory, and the heap total of workerd's other isolates (local D1, Miniflare's own Workers), read through the V8",
+      "inspector at each minute's end, no GC forced. The router is written to D1 as rows before the run (`router",
+      "publish`'s SQL) and loaded by the warm-up requests.",
       "",
       report,
     ].join("\n"),
@@ -174,36 +197,50 @@ function slope(points: Sample[]): { perMin: number; se: number } {
 
 function table(): string {
   const lines = [
-    "| minute | requests | client errors | p50 | p99 | workerd RSS at its end (min – max in it) | isolate heap used / total, wasm at its end | load average |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| minute | requests | client errors | p50 | p99 | workerd RSS, min – max | at its end: RSS (code / data / file) | isolate heap used / total, wasm | other isolates' heap | load average |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (let m = 0; m < MINUTES; m++) {
     const these = sent.filter((o) => o.at >= m && o.at < m + 1);
-    const rssAtEnd = samples.reduce((best, s) => (Math.abs(s.at - (m + 1)) < Math.abs(best.at - (m + 1)) ? s : best), samples[0] ?? { at: 0, rss: 0 });
     const within = samples.filter((s) => s.at >= m && s.at <= m + 1).map((s) => s.rss);
+    const end = minutes[m];
     lines.push(
       `| ${m + 1} | ${these.length} | ${these.filter((o) => !o.ok).length} | ${percentile(these, 50).toFixed(1)} | ${percentile(these, 99).toFixed(1)} | ` +
-        `${mb(rssAtEnd.rss)} MB (${mb(Math.min(...within))} – ${mb(Math.max(...within))}) | ${isolateAt(minutes[m])} | ${(load[m] ?? Number.NaN).toFixed(2)} |`,
+        `${mb(Math.min(...within))} – ${mb(Math.max(...within))} MB | ${end ? parts(end.rss) : "–"} | ` +
+        `${end ? `${mb(end.heapUsed)} / ${mb(end.heapTotal)} MB, ${mb(end.wasm)} MB` : "–"} | ${end ? `${mb(end.others)} MB` : "–"} | ${(load[m] ?? Number.NaN).toFixed(2)} |`,
     );
   }
   const errors = sent.filter((o) => !o.ok).length;
   const secondHalf = samples.filter((s) => s.at >= MINUTES / 2);
   const { perMin, se } = slope(secondHalf);
   const verdict = Math.abs(perMin) < FLAT_MB_PER_MIN ? "**memory flat**" : perMin > 0 ? "**memory grows**" : "**memory shrinks**";
+  const first = minutes[0];
+  const last = minutes[minutes.length - 1];
+  const change = (a: number, b: number) => `${b >= a ? "+" : ""}${mb(b - a)}`;
   lines.push(
     "",
     `Latencies in ms. ${sent.length} requests, **${errors} client errors**; overall p50 ${percentile(sent, 50).toFixed(1)} ms, p99 ` +
-      `${percentile(sent, 99).toFixed(1)} ms. ${byRouter} of the last 100 decisions were made by the published router.`,
+      `${percentile(sent, 99).toFixed(1)} ms. ` +
+      (DECISIONS_OFF ? "No decision rows, so the predictor is not read back." : `${byRouter} of the last 100 decisions were made by the published router.`),
     "",
-    `workerd RSS: ${mb(startRss)} MB at the start (after warm-up), ${mb(endRss)} MB at the end. Slope over the second half ` +
-      `(${secondHalf.length} samples, minutes ${MINUTES / 2}–${MINUTES}): **${perMin.toFixed(2)} ± ${se.toFixed(2)} MB/min** → ${verdict} ` +
-      `(flat: within ±${FLAT_MB_PER_MIN} MB/min).`,
+    `workerd RSS: ${mb(startRss)} MB at the start (after warm-up; ${parts(startParts)}), ${mb(endRss)} MB at the end. ` +
+      `Slope over the second half (${secondHalf.length} samples, minutes ${MINUTES / 2}–${MINUTES}): ` +
+      `**${perMin.toFixed(2)} ± ${se.toFixed(2)} MB/min** → ${verdict} (flat: within ±${FLAT_MB_PER_MIN} MB/min).`,
   );
+  if (first && last) {
+    lines.push(
+      "",
+      `From the end of minute 1 to the end of minute ${minutes.length}: RSS code ${change(first.rss.code, last.rss.code)}, data ` +
+        `${change(first.rss.data, last.rss.data)}, file ${change(first.rss.file, last.rss.file)} MB; the isolate's heap total ` +
+        `${change(first.heapTotal, last.heapTotal)}, its wasm memory ${change(first.wasm, last.wasm)}, the other isolates' heap ` +
+        `${change(first.others, last.others)} MB.`,
+    );
+  }
   return lines.join("\n");
 }
 
-function isolateAt(m: Minute | undefined): string {
-  return m ? `${mb(m.heapUsed)} / ${mb(m.heapTotal)} MB, ${mb(m.wasm)} MB` : "–";
+function parts(p: RssParts): string {
+  return `${mb(p.code + p.data + p.file)} MB (${mb(p.code)} / ${mb(p.data)} / ${mb(p.file)})`;
 }
 
 function mb(bytes: number): string {
