@@ -16,12 +16,12 @@
  */
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
-import { benchLibrary } from "../tests/e2e/support/bench-library.ts";
-import type { EdgeProcess } from "../tests/e2e/support/edge-process.ts";
 import { startTestUpstream, type TestUpstream } from "../tests/e2e/support/openai-upstream.ts";
 import { startWorkerdEdge } from "../tests/e2e/support/workerd-edge.ts";
+import { createKey, seedBenchLibrary } from "./edge-bench-setup.ts";
 import { writeSection } from "./markdown-section.ts";
 import { descendantRss, samplePeakRss } from "./process-memory.ts";
+import { chatBody, percentile as pct, streamChat, type Outcome } from "./streamed-chat.ts";
 
 const { values } = parseArgs({
   options: {
@@ -34,17 +34,7 @@ const { values } = parseArgs({
 const CONCURRENCY = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);
 const DEADLINE = Date.now() + Number(values["max-s"]) * 1000;
-const REQUEST_TIMEOUT_MS = 30_000;
 const MB = 1024 * 1024;
-
-/** One request's outcome as the client saw it. */
-interface Outcome {
-  ms: number;
-  ok: boolean;
-  /** how many candidates failed first (x-switchyard-fallbacks) */
-  fallbacks: number;
-  model: string | null;
-}
 
 interface ScenarioResult {
   name: string;
@@ -61,9 +51,10 @@ const flaky = await startTestUpstream({ name: "flaky", streamChunks: 8, failWith
 const edge = await startWorkerdEdge();
 const results: ScenarioResult[] = [];
 try {
-  const key = ((await edge.admin("POST", "/keys", { name: "load" })) as { key: string }).key;
-  results.push(await scenario("healthy: 1 upstream", key, () => seed(edge, { "bench-llama": "healthy" })));
-  results.push(await scenario("flaky: first choice fails every other request, healthy fallback", key, () => seed(edge, { "bench-llama": "flaky" }), flaky));
+  const key = await createKey(edge, "load");
+  const upstreams = { healthy: healthy.baseUrl, flaky: flaky.baseUrl };
+  results.push(await scenario("healthy: 1 upstream", key, () => seedBenchLibrary(edge, upstreams)));
+  results.push(await scenario("flaky: first choice fails every other request, healthy fallback", key, () => seedBenchLibrary(edge, upstreams, { "bench-llama": "flaky" }), flaky));
 } finally {
   await edge.stop();
   await Promise.all([healthy.close(), flaky.close()]);
@@ -97,14 +88,6 @@ if (values.write) {
   );
 }
 
-/** Seeds the bench library with the upstreams named per model (default: healthy). */
-async function seed(e: EdgeProcess, upstreamOf: Record<string, "healthy" | "flaky">): Promise<void> {
-  const lib = benchLibrary(healthy.baseUrl, "healthy");
-  await e.admin("PUT", "/upstreams/healthy", lib.upstreams[0]);
-  await e.admin("PUT", "/upstreams/flaky", { ...lib.upstreams[0], id: "flaky", baseUrl: flaky.baseUrl });
-  for (const m of lib.models) await e.admin("PUT", `/models/${m.id}`, { ...m, upstream: upstreamOf[m.id] ?? "healthy" });
-}
-
 async function scenario(name: string, key: string, setup: () => Promise<void>, failing?: TestUpstream): Promise<ScenarioResult> {
   await setup();
   // Warm-up (not counted): the isolate, the library cache, D1.
@@ -134,35 +117,12 @@ function burst(send: () => Promise<Outcome>, n: number): Promise<Outcome[]> {
   return Promise.all(Array.from({ length: n }, send));
 }
 
-function body(model: string): string {
-  return JSON.stringify({ model, stream: true, max_tokens: 16, messages: [{ role: "user", content: "Say hello in five words." }] });
-}
-
 function straight(): Promise<Outcome> {
-  return stream(`${healthy.baseUrl}/chat/completions`, body("bench-llama"), {});
+  return streamChat(`${healthy.baseUrl}/chat/completions`, chatBody("bench-llama"), {});
 }
 
 function routed(key: string): Promise<Outcome> {
-  return stream(`${edge.url}/v1/chat/completions`, body("auto"), { authorization: `Bearer ${key}` });
-}
-
-async function stream(url: string, payload: string, headers: Record<string, string>): Promise<Outcome> {
-  const start = performance.now();
-  try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...headers },
-      body: payload,
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    const text = await res.text();
-    const ms = performance.now() - start;
-    const clean = res.status === 200 && text.trimEnd().endsWith("data: [DONE]") && !text.includes('"error":');
-    const fallbacks = Number(res.headers.get("x-switchyard-fallbacks") ?? 0);
-    return { ms, ok: clean, fallbacks, model: res.headers.get("x-switchyard-model") };
-  } catch {
-    return { ms: performance.now() - start, ok: false, fallbacks: 0, model: null };
-  }
+  return streamChat(`${edge.url}/v1/chat/completions`, chatBody("auto"), { authorization: `Bearer ${key}` });
 }
 
 function table(rs: ScenarioResult[]): string {
@@ -181,11 +141,6 @@ function table(rs: ScenarioResult[]): string {
   }
   lines.push("", "Latencies in ms. Direct errors (the upstream alone) are 0 unless noted: " + rs.map((r) => `${r.name.split(":")[0]} ${r.direct.filter((o) => !o.ok).length}`).join(", ") + ".");
   return lines.join("\n");
-}
-
-function pct(xs: Outcome[], p: number): number {
-  const s = xs.map((o) => o.ms).sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
 }
 
 function f(ms: number): string {

@@ -6,7 +6,7 @@
  */
 import { openDatabase } from "../db/database.ts";
 import { activeRouterVersion, loadRouterGraph, type RouterGraph } from "../db/queries-routers.ts";
-import { createOnnxPredictor } from "../router/onnx-predictor.ts";
+import { createOnnxPredictor, type OnnxPredictor } from "../router/onnx-predictor.ts";
 import type { ModelCard } from "../routing/model-card.ts";
 import { priorPredictor, type QualityPredictor } from "../routing/quality-predictor.ts";
 import type { Bindings } from "./app-env.ts";
@@ -41,7 +41,7 @@ const PROBE_CARD: ModelCard = {
 };
 
 let active: { version: string | null; readAt: number } | null = null;
-let loaded: { version: string; predictor: QualityPredictor } | null = null;
+let loaded: { version: string; predictor: OnnxPredictor } | null = null;
 let failed: { version: string; at: number } | null = null;
 let loading: { version: string; promise: Promise<QualityPredictor | null> } | null = null;
 
@@ -67,17 +67,22 @@ export function invalidateRouter(): void {
 /**
  * Builds a version's predictor and runs it once before anyone relies on it: ORT creates its session
  * lazily, so a graph that does not load or run fails here (STACK.md: a failed ORT init poisons the
- * isolate, so nothing unchecked is cached).
+ * isolate, so nothing unchecked is cached). The caller releases it when done with it.
  * @throws when the graph does not run or answers with something other than one quality per model
  */
-export async function checkedPredictor(graph: RouterGraph): Promise<QualityPredictor> {
+export async function checkedPredictor(graph: RouterGraph): Promise<OnnxPredictor> {
   const predictor = await createOnnxPredictor(graph.onnx, { version: graph.version, modelIds: graph.modelIds });
-  // Priors of -1 are outside [0,1]: a column the graph does not fill shows up as -1 and fails the check.
-  const probe: ModelCard[] = graph.modelIds.map((id) => ({ ...PROBE_CARD, id, qualityPrior: -1 }));
-  const q = await predictor.predict("probe", probe);
-  const bad = graph.modelIds.filter((id) => !(typeof q[id] === "number" && q[id] >= 0 && q[id] <= 1));
-  if (bad.length > 0) throw new Error(`router ${graph.version} gave no quality in [0,1] for ${bad.join(", ")}`);
-  return predictor;
+  try {
+    // Priors of -1 are outside [0,1]: a column the graph does not fill shows up as -1 and fails the check.
+    const probe: ModelCard[] = graph.modelIds.map((id) => ({ ...PROBE_CARD, id, qualityPrior: -1 }));
+    const q = await predictor.predict("probe", probe);
+    const bad = graph.modelIds.filter((id) => !(typeof q[id] === "number" && q[id] >= 0 && q[id] <= 1));
+    if (bad.length > 0) throw new Error(`router ${graph.version} gave no quality in [0,1] for ${bad.join(", ")}`);
+    return predictor;
+  } catch (err) {
+    await predictor.release();
+    throw err;
+  }
 }
 
 async function activeVersion(env: Bindings): Promise<string | null> {
@@ -95,8 +100,12 @@ function load(env: Bindings, version: string): Promise<QualityPredictor | null> 
       const graph = await loadRouterGraph(openDatabase(env.DB), version);
       if (!graph) return null;
       const predictor = await checkedPredictor(graph);
+      // The version it replaces frees its session once its predictions in flight end; a request that took
+      // it just before the switch and predicts after it gets the card prior.
+      const replaced = loaded?.predictor;
       loaded = { version, predictor };
       failed = null;
+      void replaced?.release();
       return predictor;
     } catch (err) {
       failed = { version, at: Date.now() };

@@ -28,14 +28,27 @@ function patchWasm(): void {
   ort.env.wasm.wasmBinary = new Uint8Array([0]);
 }
 
+/** The learned router's predictor, holding an ORT session until released. */
+export interface OnnxPredictor extends QualityPredictor {
+  /**
+   * Frees the ORT session once the predictions in flight have ended; later predictions throw. onnxruntime-web
+   * never frees a session it is not told to (no finalizer), so a dropped predictor would keep its few MB of the
+   * isolate's wasm memory for the isolate's life.
+   */
+  release(): Promise<void>;
+}
+
 /**
  * The learned router as the edge's QualityPredictor, inside workerd: onnxruntime-web (wasm, one thread)
  * runs the published ONNX graph. The session is created lazily on the first prediction (inside a request,
  * where the runtime allows it) and reused; a failed creation is retried on the next call, not cached.
  * Library models the router has no column for fall back to their card's qualityPrior.
  */
-export async function createOnnxPredictor(onnx: Uint8Array, meta: RouterMeta): Promise<QualityPredictor> {
+export async function createOnnxPredictor(onnx: Uint8Array, meta: RouterMeta): Promise<OnnxPredictor> {
   let session: Promise<ort.InferenceSession> | null = null;
+  let inFlight = 0;
+  let released = false;
+  let freed: Promise<void> | null = null;
   const getSession = (): Promise<ort.InferenceSession> => {
     if (!session) {
       patchWasm();
@@ -46,11 +59,29 @@ export async function createOnnxPredictor(onnx: Uint8Array, meta: RouterMeta): P
     }
     return session;
   };
-  return createFeaturePredictor(async (features, rows) => {
-    const s = await getSession();
-    const out = await s.run({ [ONNX_INPUT]: new ort.Tensor("float32", features, [rows, FEATURE_DIM]) });
-    const q = out[ONNX_OUTPUT];
-    if (!q) throw new Error(`router graph has no '${ONNX_OUTPUT}' output`);
-    return q.data as Float32Array;
+  const free = (): Promise<void> => {
+    freed ??= session ? session.then((s) => s.release(), () => undefined) : Promise.resolve();
+    return freed;
+  };
+  const predictor = createFeaturePredictor(async (features, rows) => {
+    if (released) throw new Error(`router ${meta.version} was released`);
+    inFlight++;
+    try {
+      const s = await getSession();
+      const out = await s.run({ [ONNX_INPUT]: new ort.Tensor("float32", features, [rows, FEATURE_DIM]) });
+      const q = out[ONNX_OUTPUT];
+      if (!q) throw new Error(`router graph has no '${ONNX_OUTPUT}' output`);
+      return q.data as Float32Array;
+    } finally {
+      inFlight--;
+      if (released && inFlight === 0) void free();
+    }
   }, meta);
+  return {
+    ...predictor,
+    release: () => {
+      released = true;
+      return inFlight === 0 ? free() : Promise.resolve();
+    },
+  };
 }

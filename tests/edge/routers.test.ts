@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import * as ort from "onnxruntime-web/wasm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../src/db/database.ts";
 import { loadLibrary } from "../../src/db/queries-library.ts";
@@ -116,6 +117,35 @@ describe("the learned router in the request path", () => {
     expect((await call("/admin/routers/zq-2", { admin: true })).status).toBe(404);
     expect((await call("/admin/routers/nope/activate", { method: "POST", admin: true })).status).toBe(404);
     expect((await route(key, "zebra")).router_version).toBe("zq-1");
+  });
+
+  it("replaces a version published again: its graph, model ids and metrics, keeping its active flag when active is false", async () => {
+    await seedLibrary();
+    expect((await publish("zq-1")).status).toBe(201);
+    // The same weights exported under another name: other bytes, still a graph that runs.
+    const { model } = trainRouter(examples(), MODELS, { hidden: 16, embed: 8, epochs: 1, lr: 1e-2, dropout: 0, weightDecay: 0 });
+    const second = exportOnnx(model, "zq-1-retrained");
+    const again = await publish("zq-1", { model_ids: [...MODELS].reverse(), metrics: { note: "second" }, onnx_base64: Buffer.from(second).toString("base64"), active: false });
+    expect(again.status).toBe(200);
+    expect(again.json()).toMatchObject({ version: "zq-1", active: true, modelIds: [...MODELS].reverse(), metrics: { note: "second" } });
+    const row = await env.DB.prepare("SELECT hex(onnx) AS onnx FROM router_versions WHERE version = 'zq-1'").first<{ onnx: string }>();
+    expect(row?.onnx).toBe(Buffer.from(second).toString("hex").toUpperCase());
+  });
+
+  it("frees each ORT session it stops using: the publish check's, and the version a newer one replaces", async () => {
+    const created = vi.spyOn(ort.InferenceSession, "create");
+    // Typed as a factory, InferenceSession is a class at run time: its sessions share this prototype.
+    const sessions = (ort.InferenceSession as unknown as { prototype: ort.InferenceSession }).prototype;
+    const released = vi.spyOn(sessions, "release");
+    const key = await seedLibrary();
+    await publish("zr-1");
+    expect((await route(key, "zebra")).router_version).toBe("zr-1");
+    await publish("zr-2");
+    expect((await route(key, "zebra")).router_version).toBe("zr-2");
+    const [check1, load1, check2, load2] = await Promise.all(created.mock.results.map((r) => r.value as Promise<ort.InferenceSession>));
+    await vi.waitFor(() => expect(new Set(released.mock.contexts).has(load1)).toBe(true));
+    const freed = new Set(released.mock.contexts);
+    expect([check1, load1, check2, load2].map((s) => freed.has(s))).toEqual([true, true, true, false]);
   });
 
   it("stores without activating when active is false, and routes by the prior until activated", async () => {

@@ -13,8 +13,17 @@ import { WRANGLER_ENV, type EdgeProcess } from "./edge-process.ts";
 
 const root = join(import.meta.dirname, "../../..");
 
-/** Builds the Worker as deployed and serves it from workerd on a free loopback port. */
-export async function startWorkerdEdge(vars: Record<string, string> = {}): Promise<EdgeProcess> {
+/** An edge in workerd, whose local D1 the caller can also write to directly. */
+export interface WorkerdEdge extends EdgeProcess {
+  /** runs one SQL statement on the edge's D1, as `wrangler d1 execute` would: no request reaches the Worker */
+  sql(statement: string): Promise<void>;
+}
+
+/**
+ * Builds the Worker as deployed and serves it from workerd on a free loopback port; with `inspectorPort`,
+ * workerd's V8 inspector listens there (benches read the isolate's memory through it).
+ */
+export async function startWorkerdEdge(vars: Record<string, string> = {}, inspectorPort?: number): Promise<WorkerdEdge> {
   const out = mkdtempSync(join(tmpdir(), "switchyard-bundle-"));
   const build = spawnSync(join(root, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", out], {
     cwd: root,
@@ -45,6 +54,7 @@ export async function startWorkerdEdge(vars: Record<string, string> = {}): Promi
     bindings: { ...vars, ADMIN_TOKEN: adminToken, ENVIRONMENT: "production" },
     host: "127.0.0.1",
     port: 0,
+    inspectorPort,
   });
   const url = (await mf.ready).origin;
   const db = await mf.getD1Database("DB");
@@ -57,5 +67,8 @@ export async function startWorkerdEdge(vars: Record<string, string> = {}): Promi
     rmSync(out, { recursive: true, force: true });
     rmSync(d1Dir, { recursive: true, force: true });
   };
-  return { url, adminToken, admin: adminClient(url, adminToken), stop };
+  const sql = async (statement: string) => {
+    await db.prepare(statement).run();
+  };
+  return { url, adminToken, admin: adminClient(url, adminToken), sql, stop };
 }
