@@ -77,6 +77,8 @@ interface Collected {
   worker: number;
   /** heap used summed over the other isolates */
   others: number;
+  /** heap total (what V8 keeps committed) summed over every isolate */
+  total: number;
   /** the isolates that did not run the collection (no request reaches them), with their heap used */
   missed: string[];
 }
@@ -117,7 +119,9 @@ try {
     for (const [target, i] of inspectors) if (!(await i.collectGarbage(5_000))) missed.push(`${target} ${mb((await i.heap()).used)} MB`);
     let othersUsed = 0;
     for (const o of others) othersUsed += (await o.heap()).used;
-    return { rss: descendantRss("workerd"), parts: descendantRssParts("workerd"), worker: (await isolate.heap()).used, others: othersUsed, missed };
+    let total = 0;
+    for (const i of inspectors.values()) total += (await i.heap()).total;
+    return { rss: descendantRss("workerd"), parts: descendantRssParts("workerd"), worker: (await isolate.heap()).used, others: othersUsed, total, missed };
   };
   collected.push(await collect());
   startRss = descendantRss("workerd");
@@ -270,7 +274,8 @@ function table(): string {
       "",
       `After a full GC of every isolate a request reaches${after.missed.length > 0 ? ` (not reached: ${after.missed.join(", ")})` : ""}, ` +
         `start → end: the edge isolate's heap used ${mb(before.worker)} → ${mb(after.worker)} MB, the other isolates' ` +
-        `${mb(before.others)} → ${mb(after.others)} MB, workerd RSS ${parts(before.parts)} → ${parts(after.parts)}.`,
+        `${mb(before.others)} → ${mb(after.others)} MB, every isolate's heap total ${mb(before.total)} → ${mb(after.total)} MB, ` +
+        `workerd RSS ${parts(before.parts)} → ${parts(after.parts)}.`,
     );
   }
   return lines.join("\n");
