@@ -12,7 +12,8 @@
  * ones are doing), each aborted after 30 s. A client error is any answer other than a 200 SSE stream that ends
  * in `[DONE]` with no error event. workerd's RSS is sampled every --sample-s seconds; once a minute, also its
  * split by mapping kind (code, data, file) and, through the V8 inspector (no GC forced), the Worker isolate's
- * JS heap and wasm memory and the other isolates' heaps. Reported per minute of sending: requests, client
+ * JS heap and wasm memory and the other isolates' heaps; before the first request and after the last answer,
+ * every isolate's heap after a full GC. Reported per minute of sending: requests, client
  * errors, p50/p99 time to the last byte, RSS; then RSS at the start and the end, and the least-squares slope of
  * RSS over the second half in MB/min: memory is called flat when the slope is within ±1 MB/min.
  * Bounded: --minutes of sending plus at most 30 s for the last answers. A benchmark: it asserts nothing.
@@ -68,6 +69,20 @@ interface Minute {
   rss: RssParts;
 }
 
+/** Memory after a full GC of every isolate a request reaches: what is still held, garbage aside. */
+interface Collected {
+  rss: number;
+  parts: RssParts;
+  /** the edge isolate's JS heap used */
+  worker: number;
+  /** heap used summed over the other isolates */
+  others: number;
+  /** heap total (what V8 keeps committed) summed over every isolate */
+  total: number;
+  /** the isolates that did not run the collection (no request reaches them), with their heap used */
+  missed: string[];
+}
+
 const upstream = await startTestUpstream({ name: "healthy", streamChunks: 8 });
 const inspectorPort = await freePort();
 // LOG_LEVEL warn: no request line per request, whose 12,000 lines would cost the 2-core client more than the Worker.
@@ -78,6 +93,7 @@ const minutes: Minute[] = [];
 let startRss = 0;
 let startParts: RssParts = { code: 0, data: 0, file: 0 };
 let endRss = 0;
+const collected: Collected[] = [];
 let byRouter = 0;
 const load: number[] = [];
 try {
@@ -91,9 +107,23 @@ try {
   await writeBenchRouter(edge, VERSION);
   await new Promise((resolve) => setTimeout(resolve, 6_000));
   await Promise.all(Array.from({ length: 20 }, send));
-  const isolate = await inspectIsolate(inspectorPort, WORKER);
-  const others: IsolateInspector[] = [];
-  for (const target of await inspectorTargets(inspectorPort)) if (target !== WORKER) others.push(await inspectIsolate(inspectorPort, target));
+  // A routed request and an admin read (D1) between them reach the edge isolate, Miniflare's own Workers and local D1's.
+  const wake = async () => Promise.all([send(), edge.admin("GET", "/routers")]);
+  const inspectors = new Map<string, IsolateInspector>();
+  for (const target of await inspectorTargets(inspectorPort)) inspectors.set(target, await inspectIsolate(inspectorPort, target, wake));
+  const isolate = inspectors.get(WORKER);
+  if (!isolate) throw new Error(`no inspector target ${WORKER}`);
+  const others = [...inspectors].filter(([target]) => target !== WORKER).map(([, i]) => i);
+  const collect = async (): Promise<Collected> => {
+    const missed: string[] = [];
+    for (const [target, i] of inspectors) if (!(await i.collectGarbage(5_000))) missed.push(`${target} ${mb((await i.heap()).used)} MB`);
+    let othersUsed = 0;
+    for (const o of others) othersUsed += (await o.heap()).used;
+    let total = 0;
+    for (const i of inspectors.values()) total += (await i.heap()).total;
+    return { rss: descendantRss("workerd"), parts: descendantRssParts("workerd"), worker: (await isolate.heap()).used, others: othersUsed, total, missed };
+  };
+  collected.push(await collect());
   startRss = descendantRss("workerd");
   startParts = descendantRssParts("workerd");
 
@@ -133,8 +163,8 @@ try {
   clearInterval(sampler);
   endRss = descendantRss("workerd");
   samples.push({ at: minutesSince(), rss: endRss });
-  isolate.close();
-  for (const o of others) o.close();
+  collected.push(await collect());
+  for (const i of inspectors.values()) i.close();
   if (!DECISIONS_OFF) byRouter = await decisionsByRouter(key);
 } finally {
   await edge.stop();
@@ -169,8 +199,10 @@ if (values.write) {
       "executable memory (JIT code, compiled wasm), *data* the other anonymous memory (JS heaps, wasm memory, malloc),",
       "*file* the mapped binary and files. The isolate columns are the edge Worker's JS heap (used / total) and wasm",
       "memory, and the heap total of workerd's other isolates (local D1, Miniflare's own Workers), read through the V8",
-      "inspector at each minute's end, no GC forced. The router is written to D1 as rows before the run (`router",
-      "publish`'s SQL) and loaded by the warm-up requests.",
+      "inspector at each minute's end, no GC forced. Before the first request and after the last answer, every",
+      "isolate a request reaches is collected (full GC, through the inspector), so the last line compares what stays",
+      "held. The router is written to D1 as rows before the run (`router publish`'s SQL) and loaded by the warm-up",
+      "requests.",
       "",
       report,
     ].join("\n"),
@@ -234,6 +266,16 @@ function table(): string {
         `${change(first.rss.data, last.rss.data)}, file ${change(first.rss.file, last.rss.file)} MB; the isolate's heap total ` +
         `${change(first.heapTotal, last.heapTotal)}, its wasm memory ${change(first.wasm, last.wasm)}, the other isolates' heap ` +
         `${change(first.others, last.others)} MB.`,
+    );
+  }
+  const [before, after] = collected;
+  if (before && after) {
+    lines.push(
+      "",
+      `After a full GC of every isolate a request reaches${after.missed.length > 0 ? ` (not reached: ${after.missed.join(", ")})` : ""}, ` +
+        `start → end: the edge isolate's heap used ${mb(before.worker)} → ${mb(after.worker)} MB, the other isolates' ` +
+        `${mb(before.others)} → ${mb(after.others)} MB, every isolate's heap total ${mb(before.total)} → ${mb(after.total)} MB, ` +
+        `workerd RSS ${parts(before.parts)} → ${parts(after.parts)}.`,
     );
   }
   return lines.join("\n");

@@ -18,8 +18,11 @@ export interface IsolateInspector {
   heap(): Promise<HeapUsage>;
   /** summed byteLength of the isolate's live WebAssembly.Memory objects */
   wasmMemory(): Promise<number>;
-  /** a full collection (HeapProfiler.collectGarbage, with `wake` to let it run) */
-  collectGarbage(): Promise<void>;
+  /**
+   * A full collection (HeapProfiler.collectGarbage, with `wake` to let it run); false when the isolate had not
+   * run it after `giveUpMs` (an isolate that `wake` does not reach).
+   */
+  collectGarbage(giveUpMs?: number): Promise<boolean>;
   /**
    * Bytes the isolate allocated while `step` ran, garbage included: V8's sampling heap profiler (a sample
    * every 16 KB on average) told to keep the samples of collected objects.
@@ -96,15 +99,20 @@ export async function inspectIsolate(port: number, target: string, wake?: () => 
       await send("Runtime.releaseObjectGroup", { objectGroup: group });
       return Number(bytes.result?.result?.value ?? 0);
     },
-    async collectGarbage() {
+    async collectGarbage(giveUpMs = COMMAND_TIMEOUT_MS) {
       if (!wake) throw new Error(`inspector ${target}: a collection needs a wake request`);
       let done = false;
-      const collected = send("HeapProfiler.collectGarbage").then(() => (done = true));
+      const collected = send("HeapProfiler.collectGarbage").then(
+        () => (done = true),
+        () => false,
+      );
       // The command may reach the isolate after a wake request has come and gone: wake it until it answers.
-      while (!done) {
+      const deadline = Date.now() + giveUpMs;
+      while (!done && Date.now() < deadline) {
         await wake();
         await Promise.race([collected, new Promise((resolve) => setTimeout(resolve, 250))]);
       }
+      return done;
     },
     async allocatedDuring(step) {
       await send("HeapProfiler.startSampling", { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
