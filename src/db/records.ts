@@ -99,6 +99,11 @@ export interface ApiKeyRecord {
   revokedAt: number | null;
 }
 
+/** The models a request can go to: enabled, on an enabled upstream. */
+export function servableModels(library: Library): LibraryModel[] {
+  return library.models.filter((m) => m.enabled && library.upstreams.get(m.upstream)?.enabled);
+}
+
 /** Everything routing needs from D1, loaded together and cached per isolate. */
 export interface Library {
   models: LibraryModel[];

@@ -1,5 +1,5 @@
 /** Turns a request's model field, flags and prompt into a ranked list of upstream targets. */
-import type { Library, LibraryModel, Policy, Upstream } from "../db/records.ts";
+import { servableModels, type Library, type LibraryModel, type Policy, type Upstream } from "../db/records.ts";
 import { unmetCapabilities } from "../routing/capabilities.ts";
 import { decide, type Decision } from "../routing/decide.ts";
 import { parseFlagsBody, parseFlagsHeader, resolveFlags, type Flags } from "../routing/flags.ts";
@@ -60,7 +60,7 @@ export async function planRoute(input: RouteInput): Promise<RoutePlan> {
     ...(input.flagsHeader !== undefined ? { header: parseFlagsHeader(input.flagsHeader) } : {}),
     ...(input.flagsBody !== undefined ? { body: parseFlagsBody(input.flagsBody) } : {}),
   });
-  const servable = library.models.filter((m) => m.enabled && library.upstreams.get(m.upstream)?.enabled);
+  const servable = servableModels(library);
   const list = modelList(model, input.models);
   const cards = isAuto(model) || list ? servable : [namedModel(servable, model)];
   if (cards.length === 0) throw new EdgeError("no_feasible_model", "the library has no enabled model to route to");

@@ -14,6 +14,7 @@ import { openDatabase } from "../../db/database.ts";
 import { listPromptOutcomes, type PromptOutcome } from "../../db/queries-decisions.ts";
 import type { OutcomeRecord } from "../../router/read-records.ts";
 import type { AppEnv } from "../app-env.ts";
+import { integerParam } from "../query-params.ts";
 
 /** Response header with the cursor of the next page; absent on the last page. */
 export const NEXT_CURSOR_HEADER = "x-switchyard-next-cursor";
@@ -22,7 +23,6 @@ export const DEFAULT_EXPORT_LIMIT = 1_000;
 /** Most lines one page may ask for. */
 export const MAX_EXPORT_LIMIT = 10_000;
 
-const integerParam = (name: string) => z.string().regex(/^\d+$/, `${name} must be a non-negative integer`).transform(Number);
 
 /** The export's query parameters. */
 export const ExportQuerySchema = z

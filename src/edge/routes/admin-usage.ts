@@ -10,18 +10,14 @@ import type { AppEnv } from "../app-env.ts";
 import { flushDecisions } from "../decision-batch.ts";
 import { EdgeError } from "../edge-error.ts";
 import { usageReport, type Price, type UsageReport } from "../usage/usage-report.ts";
+import { integerParam } from "../query-params.ts";
 
 export const MAX_USAGE_DAYS = 366;
 
 /** The usage report's query parameters. */
 export const UsageQuerySchema = z
   .object({
-    days: z
-      .string()
-      .regex(/^\d+$/, "days must be a whole number")
-      .transform(Number)
-      .pipe(z.number().int().min(1).max(MAX_USAGE_DAYS))
-      .default(30),
+    days: integerParam("days").pipe(z.number().int().min(1).max(MAX_USAGE_DAYS)).default(30),
     key_id: z.string().min(1).optional(),
     /** the model the savings are counted against; default: the Worker's SAVINGS_BASELINE_MODEL, else the priciest */
     baseline: z.string().min(1).optional(),

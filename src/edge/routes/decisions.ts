@@ -11,14 +11,15 @@ import { flushDecisions, isBuffered } from "../decision-batch.ts";
 import { EdgeError } from "../edge-error.ts";
 import { apiKeyAuth } from "../middleware/api-key-auth.ts";
 import { requestAllowance } from "../middleware/request-allowance.ts";
+import { integerParam } from "../query-params.ts";
 
 export const MAX_DECISIONS_PAGE = 100;
 
 export const DecisionListQuerySchema = z
   .object({
-    limit: z.string().regex(/^\d+$/, "limit must be a whole number").transform(Number).pipe(z.number().int().min(1).max(MAX_DECISIONS_PAGE)).default(20),
+    limit: integerParam("limit").pipe(z.number().int().min(1).max(MAX_DECISIONS_PAGE)).default(20),
     /** epoch ms: decisions made before it (the `created_ms` of the last one of the previous page) */
-    before: z.string().regex(/^\d+$/, "before must be epoch milliseconds").transform(Number).optional(),
+    before: integerParam("before").optional(),
   })
   .strict();
 

@@ -1,7 +1,7 @@
 /** GET /v1/models: the OpenAI list shape; each library model carries its architecture card. */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { LibraryModel } from "../../db/records.ts";
+import { servableModels, type LibraryModel } from "../../db/records.ts";
 import { ModelCardFieldsSchema, type ModelCard } from "../../routing/model-card.ts";
 import type { AppEnv } from "../app-env.ts";
 import { getLibrary } from "../library-cache.ts";
@@ -26,7 +26,7 @@ export function modelRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get("/models", apiKeyAuth("models"), requestAllowance(), async (c) => {
     const library = await getLibrary(c);
-    const servable = library.models.filter((m) => m.enabled && library.upstreams.get(m.upstream)?.enabled);
+    const servable = servableModels(library);
     const routers = ["auto", ...[...library.policies.keys()].filter((p) => p !== DEFAULT_POLICY).map((p) => `auto:${p}`)];
     const reply: ModelList = {
       object: "list",
